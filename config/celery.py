@@ -1,0 +1,15 @@
+"""The Celery app for live-run workers: `celery -A config worker`.
+
+Its broker comes from CELERY_BROKER_URL or REDIS_URL (settings.py); without one, live runs use
+the in-process executor and no worker is needed.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("dagsim")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
