@@ -270,9 +270,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return Response(TaskInstanceSerializer(run.task_instances.all(), many=True).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("after", int, description="Only events with a larger seq.")
-        ],
+        parameters=[OpenApiParameter("after", int, description="Only events with a larger seq.")],
         responses={200: RunEventSerializer(many=True), 400: REFUSED, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"])

@@ -169,6 +169,4 @@ def free_dag_id(owner, base: str) -> str:
 def duplicate_dag(dag: Dag, new_dag_id: str | None = None) -> Dag:
     document = copy.deepcopy(dag.document)
     document["dag_id"] = new_dag_id or free_dag_id(dag.owner, f"{dag.dag_id}_copy")
-    return create_dag(
-        dag.owner, document, copy.deepcopy(dag.layout), copy.deepcopy(dag.scenarios)
-    )
+    return create_dag(dag.owner, document, copy.deepcopy(dag.layout), copy.deepcopy(dag.scenarios))

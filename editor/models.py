@@ -10,12 +10,16 @@ from django.db import models
 
 
 class Dag(models.Model):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dags")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dags"
+    )
     # Mirrors document["dag_id"] (kept in step on every save) so lists can sort and search by it.
     dag_id = models.CharField(max_length=250)
     document = models.JSONField(help_text="The DAG in the dagsim/1 interchange format.")
     layout = models.JSONField(
-        default=dict, blank=True, help_text='Editor-only data, e.g. {"positions": {task_id: {x, y}}}.'
+        default=dict,
+        blank=True,
+        help_text='Editor-only data, e.g. {"positions": {task_id: {x, y}}}.',
     )
     scenarios = models.JSONField(
         default=dict, blank=True, help_text="Named scenario documents: {name: scenario}."
