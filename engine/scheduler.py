@@ -1,0 +1,435 @@
+"""The scheduling step: Airflow 3's rules applied to one DAG run, one instant at a time.
+
+Protocol (like ``graphlib``'s prepare/get_ready/done), shared by the instant simulation and the
+live executors:
+
+    run = RunScheduler(compiled, scenario)
+    run.settle(t)                 # decide what is ready, skipped or upstream_failed at time t
+    for i in run.start_ready(t):  # tries that may start now (slots, pools, priority)
+        ...                       # the executor runs the try for its duration, then:
+    run.complete_try(i, try_number, t_end)   # apply the scenario's outcome
+    run.release_due_retries(t)    # up_for_retry tasks whose delay is over
+    run.settle(t_end) ...
+
+The model (``shared/conformance/README.md``): tries ending at one instant are applied in task_id
+order, then Airflow's scheduler pass runs until nothing changes. A pass decides every task on the
+upstream states finished *before* the pass, so upstream_failed spreads one level per pass, while
+branch / short-circuit / latest-only skips are written at once when their task finishes.
+Every state change is appended to ``recorder``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+
+from .compiled import CompiledDag
+from .reasons import Reason, pack_counts
+from .schedules import is_latest_run
+from .spec import DEFAULT_POOL, Operator, Outcome, Scenario
+from .states import FINISHED, OVERWRITABLE_BY_SKIP, RunState, TaskState
+from .trigger_rules import RUN, SKIP, TriggerRule
+
+NONE = TaskState.NONE
+SCHEDULED = TaskState.SCHEDULED
+RUNNING = TaskState.RUNNING
+UP_FOR_RETRY = TaskState.UP_FOR_RETRY
+SUCCESS = TaskState.SUCCESS
+FAILED = TaskState.FAILED
+SKIPPED = TaskState.SKIPPED
+UPSTREAM_FAILED = TaskState.UPSTREAM_FAILED
+
+STATE_CODES: tuple[TaskState, ...] = tuple(TaskState)
+_CODE = {s: n for n, s in enumerate(STATE_CODES)}
+
+
+class Recorder:
+    """Append-only log of transitions, in compact parallel arrays."""
+
+    __slots__ = ("time", "task", "try_no", "from_state", "to_state", "reason", "arg")
+
+    def __init__(self) -> None:
+        self.time = array("d")
+        self.task = array("l")
+        self.try_no = array("l")
+        self.from_state = array("b")
+        self.to_state = array("b")
+        self.reason = array("b")
+        self.arg: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    def add(self, t: float, task: int, try_no: int, old: TaskState, new: TaskState,
+            reason: Reason, arg: int = 0) -> None:
+        self.time.append(t)
+        self.task.append(task)
+        self.try_no.append(try_no)
+        self.from_state.append(_CODE[old])
+        self.to_state.append(_CODE[new])
+        self.reason.append(reason)
+        self.arg.append(arg)
+
+
+class RunScheduler:
+    """The mutable state of one DAG run and the rules that move it forward."""
+
+    def __init__(self, compiled: CompiledDag, scenario: Scenario,
+                 recorder: Recorder | None = None) -> None:
+        c = self.c = compiled
+        n = c.size
+        self.scenario = scenario
+        self.rec = recorder if recorder is not None else Recorder()
+        self.state: list[TaskState] = [NONE] * n
+        self.tries = [0] * n
+        # Finished direct upstreams per task, by state: success, skipped, failed, upstream_failed.
+        self.n_s = [0] * n
+        self.n_k = [0] * n
+        self.n_f = [0] * n
+        self.n_u = [0] * n
+        self.dirty: list[int] = list(range(n))
+        self.in_dirty = bytearray(b"\x01" * n)
+        self.retry_due: list[tuple[float, int]] = []
+        self.retry_ready = bytearray(n)
+        # Running tasks that a skipping parent could not overwrite (Airflow's second skip path).
+        self.pending_skip: dict[int, int] = {}
+        self.descendants_skipped = bytearray(n)
+        self.finished = 0
+        self.started_at: list[float] = [0.0] * n
+        self.cancelled = False
+        self._compile_outcomes(scenario)
+        self.latest = is_latest_run(c.dag.schedule, scenario.logical_date, scenario.now)
+        self._init_slots()
+
+    # ----------------------------------------------------------------- set-up
+
+    def _compile_outcomes(self, scenario: Scenario) -> None:
+        c = self.c
+        default = Outcome()
+        self.outcome = [scenario.outcomes.get(tid, default) for tid in c.ids]
+        # Branch choices as indexes; an id not in the DAG makes the branch task fail (Airflow).
+        self.branch_choice: dict[int, list[int] | None] = {}
+        for i, o in enumerate(self.outcome):
+            if c.operator[i] is Operator.BRANCH:
+                chosen = o.branch or []
+                known = [c.index[t] for t in chosen if t in c.index]
+                self.branch_choice[i] = known if len(known) == len(chosen) else None
+
+    def _init_slots(self) -> None:
+        dag = self.c.dag
+        self.max_active = dag.max_active_tasks
+        self.pools = dag.pools
+        self.limited = self.max_active is not None or self.pools is not None
+        self.running = 0
+        self.pool_used: dict[str, int] = {}
+        self.ready_list: list[int] = []
+        self.pool_heaps: dict[str, list[tuple[int, int]]] = {}
+        self.priority = self.c.priority() if self.limited else None
+
+    def pool_capacity(self, pool: str) -> float:
+        if self.pools is None:
+            return float("inf")
+        if pool in self.pools:
+            return self.pools[pool]
+        # default_pool is unlimited unless declared; an undeclared pool never gets a slot.
+        return float("inf") if pool == DEFAULT_POOL else 0
+
+    # ----------------------------------------------------------------- state changes
+
+    def _mark_dirty(self, i: int) -> None:
+        if not self.in_dirty[i]:
+            self.in_dirty[i] = 1
+            self.dirty.append(i)
+
+    def _finish(self, i: int, new: TaskState, t: float, reason: Reason, arg: int = 0) -> None:
+        old = self.state[i]
+        self.state[i] = new
+        self.rec.add(t, i, self.tries[i], old, new, reason, arg)
+        if old is RUNNING:
+            self._release(i)
+        if old in FINISHED:  # upstream_failed overwritten by a skip: move the count
+            counter = self._counter(old)
+            for d in self.c.down[i]:
+                counter[d] -= 1
+        else:
+            self.finished += 1
+        counter = self._counter(new)
+        for d in self.c.down[i]:
+            counter[d] += 1
+            self._mark_dirty(d)
+
+    def _counter(self, state: TaskState) -> list[int]:
+        if state is SUCCESS:
+            return self.n_s
+        if state is SKIPPED:
+            return self.n_k
+        if state is FAILED:
+            return self.n_f
+        return self.n_u
+
+    def _schedule(self, i: int, t: float, reason: Reason, arg: int) -> None:
+        self.rec.add(t, i, self.tries[i], self.state[i], SCHEDULED, reason, arg)
+        self.state[i] = SCHEDULED
+        self.retry_ready[i] = 0
+        if self.limited:
+            heap = self.pool_heaps.setdefault(self.c.pool[i], [])
+            heapq.heappush(heap, (-self.priority[i], i))  # type: ignore[index]
+        else:
+            self.ready_list.append(i)
+
+    def _release(self, i: int) -> None:
+        self.running -= 1
+        if self.limited:
+            pool = self.c.pool[i]
+            self.pool_used[pool] -= self.c.pool_slots[i]
+
+    # ----------------------------------------------------------------- the scheduler pass
+
+    def settle(self, t: float) -> None:
+        """Apply scheduler passes at time ``t`` until nothing changes."""
+        while True:
+            while self.dirty:
+                self._pass(t)
+            if not self._skip_pending(t):
+                return
+
+    def _pass(self, t: float) -> None:
+        c = self.c
+        state, n_s, n_k, n_f, n_u = self.state, self.n_s, self.n_k, self.n_f, self.n_u
+        up, rule_fn, retry_ready = c.up, c.rule_fn, self.retry_ready
+        candidates, self.dirty = self.dirty, []
+        decisions = []
+        for i in candidates:
+            self.in_dirty[i] = 0
+            st = state[i]
+            if st is NONE or (st is UP_FOR_RETRY and retry_ready[i]):
+                n = len(up[i])
+                if n == 0:
+                    decisions.append((i, RUN, Reason.ROOT, 0))
+                    continue
+                s, k, f, u = n_s[i], n_k[i], n_f[i], n_u[i]
+                d = rule_fn[i](n, s, k, f, u)
+                if d:
+                    decisions.append((i, d, Reason.RULE_MET, pack_counts(s, k, f, u)))
+        # Decisions land after the whole pass: a task decided now is seen by the next pass.
+        for i, d, reason, arg in decisions:
+            if d == RUN:
+                if reason is Reason.RULE_MET and c.rule[i] is TriggerRule.ALWAYS:
+                    reason = Reason.ALWAYS
+                if state[i] is UP_FOR_RETRY:
+                    reason = Reason.RETRY_DUE
+                self._schedule(i, t, reason, arg)
+            elif d == SKIP:
+                self._finish(i, SKIPPED, t, Reason.RULE_SKIP, arg)
+            else:
+                self._finish(i, UPSTREAM_FAILED, t, Reason.RULE_UPSTREAM_FAILED, arg)
+
+    def _skip_pending(self, t: float) -> bool:
+        """Airflow re-checks unfinished tasks whose skipping parent decided to skip them when
+        nothing else is ready; this catches tasks that were running when the decision landed."""
+        if not self.pending_skip:
+            return False
+        hit = [(i, p) for i, p in self.pending_skip.items() if self.state[i] not in FINISHED]
+        self.pending_skip.clear()
+        for i, parent in sorted(hit):
+            self._finish(i, SKIPPED, t, Reason.SKIPPED_WHILE_RUNNING, parent)
+        return bool(hit)
+
+    # ----------------------------------------------------------------- starting tries
+
+    def start_ready(self, t: float) -> list[int]:
+        """Start the scheduled tasks that slots allow, highest priority first."""
+        started = self._pick_limited() if self.limited else self._pick_all()
+        state, rec, tries = self.state, self.rec, self.tries
+        for i in started:
+            tries[i] += 1
+            rec.add(t, i, tries[i], SCHEDULED, RUNNING, Reason.STARTED, tries[i])
+            state[i] = RUNNING
+            self.started_at[i] = t
+        self.running += len(started)
+        return started
+
+    def _pick_all(self) -> list[int]:
+        ready, self.ready_list = self.ready_list, []
+        state = self.state
+        return [i for i in ready if state[i] is SCHEDULED]
+
+    def _pick_limited(self) -> list[int]:
+        c, state = self.c, self.state
+        started: list[int] = []
+        limit = self.max_active if self.max_active is not None else float("inf")
+        free = {p: self.pool_capacity(p) - self.pool_used.get(p, 0) for p in self.pool_heaps}
+        heads = []
+        for pool, heap in self.pool_heaps.items():
+            while heap and state[heap[0][1]] is not SCHEDULED:
+                heapq.heappop(heap)
+            if heap and free[pool] > 0:
+                heads.append((heap[0], pool))
+        heapq.heapify(heads)
+        deferred: dict[str, list[tuple[int, int]]] = {}
+        while heads and self.running + len(started) < limit:
+            _, pool = heapq.heappop(heads)
+            heap = self.pool_heaps[pool]
+            entry = heapq.heappop(heap)
+            i = entry[1]
+            if c.pool_slots[i] <= free[pool]:
+                free[pool] -= c.pool_slots[i]
+                self.pool_used[pool] = self.pool_used.get(pool, 0) + c.pool_slots[i]
+                started.append(i)
+            else:  # Airflow passes over a task needing more slots than are open
+                deferred.setdefault(pool, []).append(entry)
+            while heap and state[heap[0][1]] is not SCHEDULED:
+                heapq.heappop(heap)
+            if heap and free[pool] > 0:
+                heapq.heappush(heads, (heap[0], pool))
+        for pool, entries in deferred.items():
+            for entry in entries:
+                heapq.heappush(self.pool_heaps[pool], entry)
+        return started
+
+    # ----------------------------------------------------------------- ending tries
+
+    def complete_try(self, i: int, try_no: int, t: float) -> None:
+        """Apply the scenario's outcome for try ``try_no`` of task ``i``, ending at ``t``."""
+        state = self.state[i]
+        if state is not RUNNING or self.tries[i] != try_no:
+            # Skipped while running (or cancelled): the try's result no longer matters.
+            self.rec.add(t, i, try_no, state, state, Reason.TRY_DISCARDED, try_no)
+            return
+        o = self.outcome[i]
+        op = self.c.operator[i]
+        if o.skip:
+            self._finish(i, SKIPPED, t, Reason.SKIP_EXCEPTION)
+        elif try_no <= o.fail_times:
+            self._fail_try(i, try_no, t, Reason.FAILED_TRY, min(o.fail_times, Outcome.ALWAYS_FAILS))
+        elif op is Operator.BRANCH and self.branch_choice[i] is None:
+            self._fail_try(i, try_no, t, Reason.BRANCH_UNKNOWN, 0)
+        else:
+            self._finish(i, SUCCESS, t, Reason.SUCCEEDED, try_no)
+            if self.c.skipping[i]:
+                self._skip_after(i, t)
+
+    def _fail_try(self, i: int, try_no: int, t: float, reason: Reason, arg: int) -> None:
+        if try_no <= self.c.retries[i]:
+            self.rec.add(t, i, try_no, RUNNING, UP_FOR_RETRY, Reason.RETRY, try_no)
+            self.state[i] = UP_FOR_RETRY
+            self._release(i)
+            heapq.heappush(self.retry_due, (t + self.c.retry_delay[i], i))
+        else:
+            self._finish(i, FAILED, t, reason, arg)
+
+    def release_due_retries(self, t: float) -> None:
+        """Make up_for_retry tasks whose retry delay is over eligible for the next pass."""
+        due = self.retry_due
+        while due and due[0][0] <= t:
+            _, i = heapq.heappop(due)
+            if self.state[i] is UP_FOR_RETRY:
+                self.retry_ready[i] = 1
+                self._mark_dirty(i)
+
+    def next_retry_time(self) -> float | None:
+        due = self.retry_due
+        while due and self.state[due[0][1]] is not UP_FOR_RETRY:
+            heapq.heappop(due)
+        return due[0][0] if due else None
+
+    # ----------------------------------------------------------------- skipping operators
+
+    def _skip_after(self, i: int, t: float) -> None:
+        c = self.c
+        op = c.operator[i]
+        if op is Operator.BRANCH:
+            targets = self._not_followed(i)
+            reason = Reason.SKIPPED_BY_BRANCH
+        elif op is Operator.SHORT_CIRCUIT:
+            if self.outcome[i].short_circuit:
+                return
+            reason = Reason.SKIPPED_BY_SHORT_CIRCUIT
+            if c.ignore_downstream[i]:
+                targets = self._descendants_for_skip(i)
+            else:
+                targets = list(c.down[i])
+        else:  # latest_only
+            if self.latest:
+                return
+            targets = list(c.down[i])
+            reason = Reason.SKIPPED_BY_LATEST_ONLY
+        direct = set(c.down[i])
+        state = self.state
+        for d in targets:
+            st = state[d]
+            if st in OVERWRITABLE_BY_SKIP:
+                self._finish(d, SKIPPED, t, reason, i)
+            elif st not in FINISHED and d in direct:
+                self.pending_skip[d] = i
+
+    def _not_followed(self, i: int) -> list[int]:
+        """Direct downstream tasks of branch ``i`` that are neither chosen nor below a chosen one."""
+        chosen = self.branch_choice[i] or []
+        chosen_set = set(chosen)
+        candidates = [d for d in self.c.down[i] if d not in chosen_set]
+        if not candidates or not chosen:
+            return candidates
+        reached = self._reachable(chosen, set(candidates))
+        return [d for d in candidates if d not in reached]
+
+    def _reachable(self, sources: list[int], targets: set[int]) -> set[int]:
+        # Only nodes ranked at most the last target in topological order can lead to a target.
+        rank, down = self.c.topo_rank, self.c.down
+        horizon = max(rank[x] for x in targets)
+        found: set[int] = set()
+        seen = set(sources)
+        stack = [s for s in sources if rank[s] < horizon]
+        while stack and len(found) < len(targets):
+            for d in down[stack.pop()]:
+                if d in seen or rank[d] > horizon:
+                    continue
+                seen.add(d)
+                if d in targets:
+                    found.add(d)
+                stack.append(d)
+        return found
+
+    def _descendants_for_skip(self, i: int) -> list[int]:
+        # A node already swept by another short-circuit had its whole subtree swept too.
+        out = []
+        seen = self.descendants_skipped
+        stack = [i]
+        down = self.c.down
+        while stack:
+            for d in down[stack.pop()]:
+                if not seen[d]:
+                    seen[d] = 1
+                    out.append(d)
+                    stack.append(d)
+        return out
+
+    # ----------------------------------------------------------------- the run
+
+    def cancel(self, t: float) -> list[int]:
+        """Stop the run as Airflow's "mark failed" does: running tries fail, tasks that have not
+        run are skipped, nothing starts after. Returns the tasks whose tries were in flight."""
+        self.cancelled = True
+        in_flight = [i for i, s in enumerate(self.state) if s is RUNNING]
+        for i, st in enumerate(self.state):
+            if st not in FINISHED:
+                self._finish(i, FAILED if st is RUNNING else SKIPPED, t, Reason.CANCELLED)
+        self.dirty.clear()
+        self.in_dirty = bytearray(len(self.state))
+        self.pending_skip.clear()
+        return in_flight
+
+    @property
+    def all_finished(self) -> bool:
+        return self.finished == self.c.size
+
+    def run_state(self) -> RunState:
+        """Airflow's rule from the leaves, once nothing can change any more."""
+        if self.cancelled:
+            return RunState.CANCELLED
+        if not self.all_finished:
+            return RunState.FAILED  # deadlock: what is left can never run
+        state = self.state
+        if any(state[i] is FAILED or state[i] is UPSTREAM_FAILED for i in self.c.leaves):
+            return RunState.FAILED
+        return RunState.SUCCESS
