@@ -4,12 +4,15 @@ Pure Python with no Django: the web app, the Celery workers and the command line
 """
 
 from .problems import InvalidDocument, Problem
+from .simulation import simulate
 from .spec import Dag, Operator, Scenario, Task, load_dag, load_scenario
 from .states import RunState, TaskState
+from .trace import Trace
 from .trigger_rules import TriggerRule
 from .validate import validate_dag, validate_scenario
 
 __all__ = [
     "Dag", "InvalidDocument", "Operator", "Problem", "RunState", "Scenario", "Task", "TaskState",
-    "TriggerRule", "load_dag", "load_scenario", "validate_dag", "validate_scenario",
+    "Trace", "TriggerRule", "load_dag", "load_scenario", "simulate", "validate_dag",
+    "validate_scenario",
 ]
