@@ -31,11 +31,15 @@ def simulate(dag: Dag, scenario: Scenario, compiled: CompiledDag | None = None) 
     run.settle(t)
     _start(run, t, in_flight, duration, xcom)
     while True:
-        next_retry = run.next_retry_time()
-        if not in_flight and next_retry is None:
-            break
-        t = min(in_flight[0][0] if in_flight else next_retry, next_retry if next_retry is not None
-                else in_flight[0][0])
+        # The scheduler wakes when a try ends; only when nothing runs does it wait for a retry.
+        # (Airflow's ground truth: a retry that falls due mid-run starts at the next try's end.)
+        if in_flight:
+            t = in_flight[0][0]
+        else:
+            next_retry = run.next_retry_time()
+            if next_retry is None:
+                break
+            t = next_retry
         ending = []
         while in_flight and in_flight[0][0] <= t + TIME_RESOLUTION:
             ending.append(heapq.heappop(in_flight))
