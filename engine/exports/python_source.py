@@ -138,7 +138,9 @@ def pools_comment(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def dependency_chains(task_ids: Sequence[str], edges: Sequence[Sequence[str]]) -> list[list[list[str]]]:
+def dependency_chains(
+    task_ids: Sequence[str], edges: Sequence[Sequence[str]]
+) -> list[list[list[str]]]:
     """The edges as ``>>`` chains, each a list of groups (one task, or a list of tasks).
 
     One statement per upstream task (``a >> [b, c]``); upstreams whose only downstream is the

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import ExportError, Exported, file_stem
+from . import Exported, ExportError, file_stem
 from .airflow_names import OPERATOR_CLASSES
 from .python_source import (
     Names,
@@ -87,8 +87,9 @@ def taskflow_source(doc: dict[str, Any]) -> str:
                          for up, key in passed.get(tid, [])]
             lines.append(f"    {var} = {call_source(var, arguments)}")
         else:
-            args = [f"task_id={literal(tid)}", *task_arguments(task)]
-            lines.append(f"    {var} = {call_source(OPERATOR_CLASSES[task['operator']][1], args)}")
+            kwargs = [f"task_id={literal(tid)}", *task_arguments(task)]
+            operator_class = OPERATOR_CLASSES[task["operator"]][1]
+            lines.append(f"    {var} = {call_source(operator_class, kwargs)}")
     implied = {(up, tid) for tid, pulls in passed.items() for up, _ in pulls}
     edges = [e for e in doc["edges"] if (e[0], e[1]) not in implied]
     chains = dependency_chains([t["task_id"] for t in tasks], edges)
@@ -104,7 +105,9 @@ def _passed_as_arguments(doc: dict[str, Any], by_id: dict[str, dict]) -> dict[st
     edges = {(e[0], e[1]) for e in doc["edges"]}
     passed: dict[str, list] = {}
     for task in doc["tasks"]:
-        if task["operator"] not in DECORATORS or task.get("trigger_rule", "all_success") != "all_success":
+        if task["operator"] not in DECORATORS:
+            continue
+        if task.get("trigger_rule", "all_success") != "all_success":
             continue
         for pull in task.get("xcom_pull") or []:
             up, key = pull["task_id"], pull.get("key", "return_value")
