@@ -101,6 +101,58 @@ class RunScheduler:
         self.latest = is_latest_run(c.dag.schedule, scenario.logical_date, scenario.now)
         self._init_slots()
 
+    @classmethod
+    def restore(cls, compiled: CompiledDag, scenario: Scenario,
+                snapshot: dict[str, tuple[TaskState, int, float | None]],
+                recorder: Recorder | None = None) -> RunScheduler:
+        """Rebuild a run from persisted task instances, for executors that keep state in a DB.
+
+        ``snapshot`` maps task_id to (state, try number, retry due time or None). A try that was
+        dispatched but not yet reported (queued or running) holds its slot, so both map to
+        ``running``. Everything else (counters, pending skips, the ready queue) is derived.
+        """
+        run = cls(compiled, scenario, recorder)
+        c = compiled
+        for tid, (state, try_no, retry_at) in snapshot.items():
+            i = c.index[tid]
+            if state is TaskState.QUEUED:
+                state = RUNNING
+            run.state[i] = state
+            run.tries[i] = try_no
+            if state is RUNNING:
+                run.running += 1
+                if run.limited:
+                    pool = c.pool[i]
+                    run.pool_used[pool] = run.pool_used.get(pool, 0) + c.pool_slots[i]
+            elif state is SCHEDULED:
+                run.state[i] = NONE  # re-decided by the first pass, then queued for a slot
+            elif state is UP_FOR_RETRY:
+                heapq.heappush(run.retry_due, (retry_at or 0.0, i))
+        for i, st in enumerate(run.state):
+            if st in FINISHED:
+                run.finished += 1
+                counter = run._counter(st)
+                for d in c.down[i]:
+                    counter[d] += 1
+        for i, st in enumerate(run.state):
+            if st is SUCCESS and c.skipping[i]:
+                run._rederive_pending_skips(i)
+        return run
+
+    def _rederive_pending_skips(self, i: int) -> None:
+        # The decision of a finished skipping task still applies to its running direct children.
+        c = self.c
+        op = c.operator[i]
+        if op is Operator.BRANCH:
+            targets = set(self._not_followed(i))
+        elif op is Operator.SHORT_CIRCUIT:
+            targets = set() if self.outcome[i].short_circuit else set(c.down[i])
+        else:
+            targets = set() if self.latest else set(c.down[i])
+        for d in c.down[i]:
+            if d in targets and self.state[d] is RUNNING:
+                self.pending_skip[d] = i
+
     # ----------------------------------------------------------------- set-up
 
     def _compile_outcomes(self, scenario: Scenario) -> None:
