@@ -1,0 +1,173 @@
+import {
+  Background,
+  Controls,
+  MarkerType,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  applyEdgeChanges,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type NodeChange,
+} from "@xyflow/react";
+import { memo, useCallback, useMemo, type DragEvent, type Ref } from "react";
+import {
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  xcomEdges,
+  xcomSignature,
+  type FlowEdge,
+  type Graph,
+  type TaskNode,
+} from "../graph/model";
+import { STATE_COLOURS } from "../graph/states";
+import { runStates } from "../state/stores";
+import type { Operator, Problem } from "../types";
+import { edgeTypes } from "./edges";
+import { Legend } from "./Legend";
+import { nodeTypes } from "./nodes";
+import { OPERATOR_DRAG_TYPE } from "./Palette";
+
+interface Props {
+  ref?: Ref<HTMLDivElement>;
+  graph: Graph;
+  getGraph: () => Graph;
+  setLive: (graph: Graph) => void;
+  commitLive: () => void;
+  onConnect: (source: string, target: string) => void;
+  onDropOperator: (operator: Operator, at: { x: number; y: number }) => void;
+  generalProblems: Problem[];
+}
+
+const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
+const proOptions = { hideAttribution: false };
+
+function minimapColour(node: TaskNode): string {
+  const state = runStates.get(node.id);
+  return state ? STATE_COLOURS[state] : "#c8cfd8";
+}
+
+function CanvasComponent({
+  ref,
+  graph,
+  getGraph,
+  setLive,
+  commitLive,
+  onConnect,
+  onDropOperator,
+  generalProblems,
+}: Props) {
+  const flow = useReactFlow();
+  const signature = xcomSignature(graph.nodes);
+  // Data edges depend only on the xcom_pull lists; rebuilding them on every drag frame would
+  // hand React Flow new edge objects 60 times a second.
+  const dataEdges = useMemo(() => xcomEdges(graph.nodes), [signature]);
+  const edges = useMemo<FlowEdge[]>(() => [...graph.edges, ...dataEdges], [graph.edges, dataEdges]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<TaskNode>[]) => {
+      // Removal goes through the editor (Delete key) so it lands in the undo history.
+      const kept = changes.filter((c) => c.type !== "remove");
+      if (kept.length) {
+        const g = getGraph();
+        setLive({ ...g, nodes: applyNodeChanges(kept, g.nodes) });
+      }
+    },
+    [getGraph, setLive],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<FlowEdge>[]) => {
+      const kept = changes.filter((c) => c.type === "select");
+      if (kept.length) {
+        const g = getGraph();
+        setLive({ ...g, edges: applyEdgeChanges(kept, g.edges) });
+      }
+    },
+    [getGraph, setLive],
+  );
+
+  const handleConnect = useCallback(
+    (c: Connection) => {
+      if (c.source && c.target) onConnect(c.source, c.target);
+    },
+    [onConnect],
+  );
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (e.dataTransfer.types.includes(OPERATOR_DRAG_TYPE)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "move";
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const operator = e.dataTransfer.getData(OPERATOR_DRAG_TYPE) as Operator;
+      if (!operator) return;
+      e.preventDefault();
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      onDropOperator(operator, {
+        x: Math.round(at.x - NODE_WIDTH / 2),
+        y: Math.round(at.y - NODE_HEIGHT / 2),
+      });
+    },
+    [flow, onDropOperator],
+  );
+
+  return (
+    <div className="canvas" ref={ref} data-testid="canvas">
+      <ReactFlow<TaskNode, FlowEdge>
+        nodes={graph.nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={handleConnect}
+        onNodeDragStop={commitLive}
+        onSelectionDragStop={commitLive}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        deleteKeyCode={null}
+        onlyRenderVisibleElements
+        minZoom={0.02}
+        maxZoom={2}
+        fitView
+        fitViewOptions={{ padding: 0.1 }}
+        proOptions={proOptions}
+      >
+        <Background gap={24} />
+        <Controls />
+        <MiniMap<TaskNode> pannable zoomable nodeColor={minimapColour} />
+        <Panel position="top-right">
+          <Legend compact />
+        </Panel>
+        {generalProblems.length ? (
+          <Panel position="top-left">
+            <ul className="general-problems" data-testid="general-problems">
+              {generalProblems.map((p, i) => (
+                <li key={i} className={p.severity}>
+                  {p.message}
+                </li>
+              ))}
+            </ul>
+          </Panel>
+        ) : null}
+        {graph.nodes.length === 0 ? (
+          <Panel position="top-center">
+            <div className="empty-hint">
+              Click or drag an operator from the left to add the first task.
+            </div>
+          </Panel>
+        ) : null}
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** Memoised: a run's status updates re-render the editor but must not re-render 1,000 nodes. */
+export const Canvas = memo(CanvasComponent);

@@ -1,0 +1,554 @@
+// The editor page: holds the graph, its undo history and save state, and wires the canvas to the
+// panels. Editing operations themselves live in graph/edit.ts; running lives in useRun.
+import { useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Api, ApiError, VersionConflict, type SavedDag } from "../api/client";
+import * as edit from "../graph/edit";
+import {
+  canRedo,
+  canUndo,
+  commit,
+  createHistory,
+  redo,
+  undo,
+  type History,
+} from "../graph/history";
+import { BROWSER_LAYOUT_LIMIT, fitToBoxes, layoutInBrowser } from "../graph/layout";
+import {
+  documentToGraph,
+  edgePairs,
+  graphToDocument,
+  positionsOf,
+  readLayout,
+  type DagSettings,
+  type Graph,
+} from "../graph/model";
+import { freeSlot } from "../graph/place";
+import { placeProblems } from "../graph/problems";
+import { emptyScenario, pruneScenario, readScenarios, renameInScenario } from "../graph/scenario";
+import { edgeProblems, taskProblems } from "../state/stores";
+import type { DagDocument, Operator, Problem, ScenarioDocument, StoredDag } from "../types";
+import { Canvas } from "./Canvas";
+import { ConflictDialog } from "./ConflictDialog";
+import { DraftBanner, clearDraft, readDraft, writeDraft, type Draft } from "./drafts";
+import { Palette } from "./Palette";
+import { Sidebar, type Tab } from "./Sidebar";
+import { Timeline } from "./panels/Timeline";
+import { Toolbar } from "./Toolbar";
+import { useRun } from "./useRun";
+
+export interface Message {
+  text: string;
+  kind: "error" | "info";
+  id: number;
+}
+
+interface Props {
+  api: Api;
+  dagPk: number;
+  initial: StoredDag;
+}
+
+function scenariosMap(stored: unknown): Record<string, ScenarioDocument> {
+  return Object.fromEntries(readScenarios(stored).map((s) => [s.name, s.scenario]));
+}
+
+function payloadOf(graph: Graph, scenarios: Record<string, ScenarioDocument>): SavedDag {
+  return {
+    document: graphToDocument(graph),
+    layout: { positions: positionsOf(graph.nodes) },
+    scenarios,
+  };
+}
+
+const serialize = (p: SavedDag): string => JSON.stringify(p);
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+}
+
+export function Editor({ api, dagPk, initial }: Props) {
+  const flow = useReactFlow();
+  const initialGraph = useMemo(
+    () => documentToGraph(initial.document, readLayout(initial.layout)),
+    [initial],
+  );
+  const [graph, setGraph] = useState<Graph>(initialGraph);
+  const graphRef = useRef(graph);
+  const historyRef = useRef<History<Graph>>(createHistory(initialGraph));
+  const [committed, setCommitted] = useState<Graph>(initialGraph);
+  const [version, setVersion] = useState(initial.version);
+  const [scenarios, setScenarios] = useState<Record<string, ScenarioDocument>>(() =>
+    scenariosMap(initial.scenarios),
+  );
+  const [scenario, setScenario] = useState<ScenarioDocument>(emptyScenario);
+  const [scenarioName, setScenarioName] = useState<string | null>(null);
+  const [saved, setSaved] = useState(() =>
+    serialize(payloadOf(initialGraph, scenariosMap(initial.scenarios))),
+  );
+  const [saving, setSaving] = useState(false);
+  const [conflict, setConflict] = useState<{ currentVersion: number } | null>(null);
+  const [message, setMessage] = useState<Message | null>(null);
+  const [generalProblems, setGeneralProblems] = useState<Problem[]>([]);
+  const [problemCount, setProblemCount] = useState(0);
+  const [tab, setTab] = useState<Tab>("task");
+  const [draft, setDraft] = useState<Draft | null>(() => readDraft(dagPk));
+  const [layingOut, setLayingOut] = useState(false);
+  const clipRef = useRef<edit.Clip | null>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+
+  const say = useCallback((text: string, kind: Message["kind"] = "info") => {
+    setMessage({ text, kind, id: Date.now() + Math.random() });
+  }, []);
+
+  const current = useMemo(() => payloadOf(committed, scenarios), [committed, scenarios]);
+  const currentSerialized = useMemo(() => serialize(current), [current]);
+  const dirty = currentSerialized !== saved;
+
+  // ---- graph state and history -------------------------------------------------------------
+  const setLive = useCallback((next: Graph) => {
+    graphRef.current = next;
+    setGraph(next);
+  }, []);
+
+  const commitGraph = useCallback(
+    (next: Graph, group: string | null = null) => {
+      setLive(next);
+      historyRef.current = commit(historyRef.current, next, group);
+      setCommitted(next);
+    },
+    [setLive],
+  );
+
+  const restore = useCallback(
+    (h: History<Graph>) => {
+      historyRef.current = h;
+      setLive(h.present);
+      setCommitted(h.present);
+    },
+    [setLive],
+  );
+
+  const doUndo = useCallback(() => restore(undo(historyRef.current)), [restore]);
+  const doRedo = useCallback(() => restore(redo(historyRef.current)), [restore]);
+
+  /** Replace everything with a document (load, reload, import); optionally undoable. */
+  const resetTo = useCallback(
+    (doc: DagDocument, layout: unknown, keepHistory: boolean) => {
+      const next = documentToGraph(doc, readLayout(layout));
+      if (keepHistory) commitGraph(next);
+      else {
+        historyRef.current = createHistory(next);
+        setLive(next);
+        setCommitted(next);
+      }
+      return next;
+    },
+    [commitGraph, setLive],
+  );
+
+  // ---- layout ------------------------------------------------------------------------------
+  const autoLayout = useCallback(
+    async (base?: Graph) => {
+      const g = base ?? graphRef.current;
+      if (g.nodes.length === 0) return;
+      setLayingOut(true);
+      try {
+        const positions =
+          g.nodes.length <= BROWSER_LAYOUT_LIMIT
+            ? layoutInBrowser(
+                g.nodes.map((n) => n.id),
+                edgePairs(g.edges),
+              )
+            : fitToBoxes((await api.layout(graphToDocument(g))).positions);
+        commitGraph(edit.setPositions(graphRef.current, positions));
+        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, duration: 0 }));
+      } catch (e) {
+        say(`Automatic layout failed: ${(e as Error).message}`, "error");
+      } finally {
+        setLayingOut(false);
+      }
+    },
+    [api, commitGraph, flow, say],
+  );
+
+  // A DAG created through the API or an import has no stored positions: lay it out once.
+  const laidOutOnLoad = useRef(false);
+  useEffect(() => {
+    if (laidOutOnLoad.current) return;
+    laidOutOnLoad.current = true;
+    const stored = readLayout(initial.layout);
+    const missing = initialGraph.nodes.some((n) => !stored[n.id]);
+    if (missing && initialGraph.nodes.length > 0) {
+      void autoLayout(initialGraph).then(() => {
+        // Positions decided by the layout are not a user's change.
+        setSaved(serialize(payloadOf(graphRef.current, scenariosMap(initial.scenarios))));
+      });
+    }
+  }, [autoLayout, initial, initialGraph]);
+
+  // ---- editing -----------------------------------------------------------------------------
+  const addTask = useCallback(
+    (operator: Operator, at?: { x: number; y: number }) => {
+      let position = at;
+      if (!position) {
+        const box = canvasRef.current?.getBoundingClientRect();
+        const centre = box
+          ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 3 })
+          : { x: 0, y: 0 };
+        position = freeSlot(graphRef.current.nodes, {
+          x: Math.round(centre.x),
+          y: Math.round(centre.y),
+        });
+      }
+      const { graph: next, id } = edit.addTask(graphRef.current, operator, position);
+      commitGraph(next);
+      setTab("task");
+      say(`Added ${id}. Give it an id in the properties panel.`);
+    },
+    [commitGraph, flow, say],
+  );
+
+  const connect = useCallback(
+    (source: string, target: string) => {
+      const result = edit.connect(graphRef.current, source, target);
+      if (edit.isRefusal(result)) say(result.refused, "error");
+      else commitGraph(result);
+    },
+    [commitGraph, say],
+  );
+
+  const deleteSelection = useCallback(() => {
+    const g = graphRef.current;
+    const nodes = g.nodes.filter((n) => n.selected).map((n) => n.id);
+    const edges = g.edges.filter((e) => e.selected).map((e) => e.id);
+    if (!nodes.length && !edges.length) return;
+    const next = edit.remove(g, nodes, edges);
+    commitGraph(next);
+    const ops = new Map(next.nodes.map((n) => [n.id, n.data.task.operator] as const));
+    setScenario((s) => pruneScenario(s, ops));
+  }, [commitGraph]);
+
+  const copySelection = useCallback(() => {
+    const ids = graphRef.current.nodes.filter((n) => n.selected).map((n) => n.id);
+    const clip = edit.copy(graphRef.current, ids);
+    if (clip) {
+      clipRef.current = clip;
+      say(`Copied ${clip.tasks.length} task${clip.tasks.length === 1 ? "" : "s"}.`);
+    }
+  }, [say]);
+
+  const pasteClip = useCallback(() => {
+    if (!clipRef.current) return;
+    const { graph: next, ids } = edit.paste(graphRef.current, clipRef.current);
+    commitGraph(next);
+    say(`Pasted ${ids.join(", ")}.`);
+  }, [commitGraph, say]);
+
+  const renameTask = useCallback(
+    (from: string, to: string): string | null => {
+      const result = edit.renameTask(graphRef.current, from, to);
+      if (edit.isRefusal(result)) return result.refused;
+      commitGraph(result);
+      setScenario((s) => renameInScenario(s, from, to));
+      setScenarios((all) =>
+        Object.fromEntries(Object.entries(all).map(([k, s]) => [k, renameInScenario(s, from, to)])),
+      );
+      return null;
+    },
+    [commitGraph],
+  );
+
+  const updateTask = useCallback(
+    (id: string, patch: edit.TaskPatch, group: string) => {
+      const next = edit.updateTask(graphRef.current, id, patch);
+      commitGraph(next, group);
+      if ("operator" in patch) {
+        const ops = new Map(next.nodes.map((n) => [n.id, n.data.task.operator] as const));
+        setScenario((s) => pruneScenario(s, ops));
+      }
+    },
+    [commitGraph],
+  );
+
+  const updateSettings = useCallback(
+    (patch: Partial<DagSettings>, group: string) => {
+      const g = graphRef.current;
+      commitGraph({ ...g, settings: { ...g.settings, ...patch } }, group);
+    },
+    [commitGraph],
+  );
+
+  // ---- validation by the engine ------------------------------------------------------------
+  const validationSeq = useRef(0);
+  useEffect(() => {
+    const seq = ++validationSeq.current;
+    const timer = setTimeout(() => {
+      const doc = graphToDocument(committed);
+      const hasScenario =
+        Object.keys(scenario.outcomes).length > 0 || !!scenario.logical_date || !!scenario.now;
+      api
+        .validate(doc, hasScenario ? scenario : undefined)
+        .then((result) => {
+          if (seq !== validationSeq.current) return;
+          const all = [...result.errors, ...result.warnings];
+          const placed = placeProblems(
+            all,
+            new Set(committed.nodes.map((n) => n.id)),
+            new Set(committed.edges.map((e) => e.id)),
+          );
+          taskProblems.replace(placed.byTask);
+          edgeProblems.replace(placed.byEdge);
+          setGeneralProblems(placed.general);
+          setProblemCount(result.errors.length);
+        })
+        .catch(() => {
+          // Validation is advisory; saving reports the same problems if the server is unhappy.
+        });
+    }, 400);
+    return () => clearTimeout(timer);
+  }, [api, committed, scenario]);
+
+  // ---- saving ------------------------------------------------------------------------------
+  const save = useCallback(
+    async (asVersion?: number): Promise<boolean> => {
+      const payload = payloadOf(graphRef.current, scenarios);
+      setSaving(true);
+      try {
+        const stored = await api.saveDag(dagPk, payload, asVersion ?? version);
+        setVersion(stored.version);
+        setSaved(serialize(payload));
+        setConflict(null);
+        clearDraft(dagPk);
+        say(`Saved (version ${stored.version}).`);
+        return true;
+      } catch (e) {
+        if (e instanceof VersionConflict) {
+          setConflict({ currentVersion: e.currentVersion });
+        } else if (e instanceof ApiError) {
+          if (e.problems.length) {
+            const placed = placeProblems(
+              e.problems,
+              new Set(graphRef.current.nodes.map((n) => n.id)),
+              new Set(graphRef.current.edges.map((ed) => ed.id)),
+            );
+            taskProblems.replace(placed.byTask);
+            edgeProblems.replace(placed.byEdge);
+            setGeneralProblems(placed.general);
+          }
+          say(`Not saved: ${e.message}`, "error");
+        } else {
+          say(`Not saved: ${(e as Error).message}`, "error");
+        }
+        return false;
+      } finally {
+        setSaving(false);
+      }
+    },
+    [api, dagPk, say, scenarios, version],
+  );
+
+  const reloadFromServer = useCallback(async () => {
+    try {
+      const stored = await api.getDag(dagPk);
+      resetTo(stored.document, stored.layout, false);
+      const named = scenariosMap(stored.scenarios);
+      setScenarios(named);
+      setVersion(stored.version);
+      setSaved(serialize(payloadOf(graphRef.current, named)));
+      setConflict(null);
+      clearDraft(dagPk);
+      say(`Loaded version ${stored.version} from the server.`);
+    } catch (e) {
+      say(`Could not reload: ${(e as Error).message}`, "error");
+    }
+  }, [api, dagPk, resetTo, say]);
+
+  // Keep a copy of unsaved work in this browser, so a crash or a closed tab loses nothing.
+  useEffect(() => {
+    if (!dirty) return;
+    const timer = setTimeout(() => writeDraft(dagPk, version, current), 500);
+    return () => clearTimeout(timer);
+  }, [current, dagPk, dirty, version]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const restoreDraft = useCallback(() => {
+    if (!draft) return;
+    resetTo(draft.payload.document, draft.payload.layout, true);
+    setScenarios(draft.payload.scenarios ?? {});
+    setDraft(null);
+    say("Restored your unsaved changes. Save to keep them.");
+  }, [draft, resetTo, say]);
+
+  // ---- import ------------------------------------------------------------------------------
+  const importFile = useCallback(
+    async (file: File) => {
+      try {
+        const { document, warnings } = await api.importFile(file);
+        const next = resetTo(document, {}, true);
+        await autoLayout(next);
+        const note = warnings.length
+          ? ` ${warnings.length} warning(s): ${warnings.map((w) => w.message).join("; ")}`
+          : "";
+        say(`Imported ${file.name}: ${document.tasks.length} tasks. Review, then save.${note}`);
+      } catch (e) {
+        say(`Import failed: ${(e as Error).message}`, "error");
+      }
+    },
+    [api, autoLayout, resetTo, say],
+  );
+
+  // ---- running -----------------------------------------------------------------------------
+  const run = useRun({
+    api,
+    dagPk,
+    say,
+    ensureSaved: async () => (dirty ? save() : true),
+  });
+
+  // ---- keyboard shortcuts ------------------------------------------------------------------
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        void save();
+        return;
+      }
+      if (isTyping(e.target)) return;
+      const key = e.key.toLowerCase();
+      if (mod && key === "z" && !e.shiftKey) doUndo();
+      else if (mod && (key === "y" || (key === "z" && e.shiftKey))) doRedo();
+      else if (mod && key === "c") copySelection();
+      else if (mod && key === "v") pasteClip();
+      else if (e.key === "Delete" || e.key === "Backspace") deleteSelection();
+      else if (!mod && key === "l") void autoLayout();
+      else if (!mod && key === "f") void flow.fitView({ padding: 0.1 });
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [autoLayout, copySelection, deleteSelection, doRedo, doUndo, flow, pasteClip, save]);
+
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => setMessage(null), message.kind === "error" ? 12000 : 5000);
+    return () => clearTimeout(timer);
+  }, [message]);
+
+  const getGraph = useCallback(() => graphRef.current, []);
+  const commitLive = useCallback(() => commitGraph(graphRef.current), [commitGraph]);
+  const dropOperator = useCallback(
+    (op: Operator, at: { x: number; y: number }) =>
+      addTask(op, freeSlot(graphRef.current.nodes, at)),
+    [addTask],
+  );
+
+  const selected = useMemo(() => graph.nodes.filter((n) => n.selected), [graph.nodes]);
+  const selectedTask = selected.length === 1 ? selected[0]! : null;
+
+  return (
+    <div className="editor">
+      <Toolbar
+        dagId={graph.settings.dag_id}
+        version={version}
+        dirty={dirty}
+        saving={saving}
+        canUndo={canUndo(historyRef.current)}
+        canRedo={canRedo(historyRef.current)}
+        problemCount={problemCount}
+        layingOut={layingOut}
+        exportUrl={(format) => api.exportUrl(dagPk, format, run.shownRunId)}
+        onSave={() => void save()}
+        onUndo={doUndo}
+        onRedo={doRedo}
+        onLayout={() => void autoLayout()}
+        onFit={() => void flow.fitView({ padding: 0.1 })}
+        onDelete={deleteSelection}
+        onImport={(file) => void importFile(file)}
+      />
+      {draft ? (
+        <DraftBanner
+          draft={draft}
+          onRestore={restoreDraft}
+          onDiscard={() => {
+            clearDraft(dagPk);
+            setDraft(null);
+          }}
+        />
+      ) : null}
+      <div className="workspace">
+        <Palette onAdd={(op) => addTask(op)} />
+        <div className="canvas-column">
+          <Canvas
+            ref={canvasRef}
+            graph={graph}
+            getGraph={getGraph}
+            setLive={setLive}
+            commitLive={commitLive}
+            onConnect={connect}
+            onDropOperator={dropOperator}
+            generalProblems={generalProblems}
+          />
+          {run.trace?.tries.length || run.taskInstances?.length ? (
+            <Timeline trace={run.trace} taskInstances={run.taskInstances} />
+          ) : null}
+        </div>
+        <Sidebar
+          tab={tab}
+          setTab={setTab}
+          graph={graph}
+          selected={selected}
+          selectedTask={selectedTask}
+          onRename={renameTask}
+          onUpdateTask={updateTask}
+          onUpdateSettings={updateSettings}
+          scenario={scenario}
+          setScenario={setScenario}
+          scenarios={scenarios}
+          setScenarios={setScenarios}
+          scenarioName={scenarioName}
+          setScenarioName={setScenarioName}
+          run={run}
+          onSimulate={() => void run.simulate(scenario, scenarioName)}
+          onRunLive={(speed) => void run.runLive(scenario, scenarioName, speed)}
+        />
+      </div>
+      {message ? (
+        <div
+          className={`message ${message.kind}`}
+          role={message.kind === "error" ? "alert" : "status"}
+          data-testid="message"
+          data-kind={message.kind}
+        >
+          <span>{message.text}</span>
+          <button type="button" aria-label="Dismiss" onClick={() => setMessage(null)}>
+            ×
+          </button>
+        </div>
+      ) : null}
+      {conflict ? (
+        <ConflictDialog
+          currentVersion={conflict.currentVersion}
+          myVersion={version}
+          myWork={current}
+          onOverwrite={() => void save(conflict.currentVersion)}
+          onReload={() => void reloadFromServer()}
+          onKeepEditing={() => setConflict(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

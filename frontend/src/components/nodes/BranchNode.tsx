@@ -1,0 +1,11 @@
+import type { NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import type { TaskNode } from "../../graph/model";
+import { TaskNodeFrame } from "./TaskNodeFrame";
+
+/** BranchPythonOperator: follows the downstream tasks it names, skips the others. */
+function BranchNodeComponent(props: NodeProps<TaskNode>) {
+  return <TaskNodeFrame node={props} icon="⑂" kind="BranchPythonOperator" />;
+}
+
+export const BranchNode = memo(BranchNodeComponent);

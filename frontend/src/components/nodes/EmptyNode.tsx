@@ -1,0 +1,11 @@
+import type { NodeProps } from "@xyflow/react";
+import { memo } from "react";
+import type { TaskNode } from "../../graph/model";
+import { TaskNodeFrame } from "./TaskNodeFrame";
+
+/** EmptyOperator: does nothing; a join or a marker. */
+function EmptyNodeComponent(props: NodeProps<TaskNode>) {
+  return <TaskNodeFrame node={props} icon="○" kind="EmptyOperator" />;
+}
+
+export const EmptyNode = memo(EmptyNodeComponent);
