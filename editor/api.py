@@ -51,6 +51,16 @@ NOT_FOUND = OpenApiResponse(DetailSerializer, description="No such object of you
 STALE = OpenApiResponse(VersionConflictSerializer, description="Stale version; nothing changed.")
 VERSION_MISSING = OpenApiResponse(DetailSerializer, description="No version or If-Match given.")
 
+FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
+# What engine.exports answers per format (json is described separately: it is an object).
+EXPORT_MEDIA_TYPES = [
+    "text/x-python",
+    "application/yaml",
+    "text/vnd.graphviz",
+    "image/svg+xml",
+    "image/png",
+]
+
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 
@@ -184,8 +194,9 @@ class DagViewSet(viewsets.ModelViewSet):
     @extend_schema(
         parameters=[ExportQuerySerializer],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as an attachment."
+            **{(200, media): FILE for media in EXPORT_MEDIA_TYPES},
+            (200, "application/json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="format=json: the interchange document."
             ),
             400: REFUSED,
             404: NOT_FOUND,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 import engine
+from engine.exports import ExportError
 
 from .dags import DocumentRejected, VersionConflict, problem
 
@@ -32,6 +33,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, engine.InvalidDocument):
         errors = [p.to_dict() for p in exc.problems]
         return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ExportError):
+        return Response(
+            {"errors": [problem("export_failed", str(exc), "format")]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, VersionConflict):
         return Response(
             {"detail": str(exc), "current_version": exc.current},
