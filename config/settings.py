@@ -201,6 +201,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "editor.schema.add_common_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RunStateEnum": "editor.models.RunState",
         "TaskStateEnum": "editor.models.TaskState",

@@ -10,3 +10,6 @@ urlpatterns = [
     path("api/", include("editor.api_urls")),
     path("", include("editor.urls")),
 ]
+
+# API clients get JSON for an unknown URL too, pages get Django's page.
+handler404 = "editor.views.not_found"

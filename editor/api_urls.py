@@ -5,6 +5,7 @@ from .api import DagViewSet, ImportView, LayoutView, RunViewSet, ValidateView
 
 # Path converters rather than regexes, so ids are typed as integers in the OpenAPI schema.
 router = DefaultRouter(use_regex_path=False)
+router.include_format_suffixes = False  # `.json` suffixes: one URL per resource is enough
 router.register("dags", DagViewSet, basename="dag")
 router.register("runs", RunViewSet, basename="run")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.defaults import page_not_found
 from rest_framework.authtoken.models import Token
 
 from . import dags
@@ -121,6 +122,12 @@ def api_token(request: HttpRequest) -> HttpResponse:
         "editor/api_token.html",
         {"token": token.key, "api_url": request.build_absolute_uri("/api/dags/")},
     )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
 
 
 def health(request: HttpRequest) -> HttpResponse:
