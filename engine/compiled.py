@@ -38,10 +38,14 @@ class CompiledDag:
     def size(self) -> int:
         return len(self.ids)
 
-    def priority(self) -> list[int]:
-        """Airflow's priority_weight_total per task, computed once on first use."""
+    def priority(self, targets: list[int] | None = None) -> list[int]:
+        """Airflow's priority_weight_total for ``targets`` (default: every task), computed once.
+
+        Only tasks that can wait for a slot need it; others keep their own weight.
+        """
         if self._priority is None:
-            self._priority = _priority_weights(self)
+            chosen = list(range(self.size)) if targets is None else targets
+            self._priority = _priority_weights(self, chosen)
         return self._priority
 
 
@@ -84,41 +88,68 @@ def compile_dag(dag: Dag) -> CompiledDag:
     )
 
 
-def _priority_weights(c: CompiledDag) -> list[int]:
-    # Airflow sums the weights of the *set* of descendants (downstream) or ancestors (upstream),
-    # not of paths. Reachability sets are Python-int bitsets, built in topological order.
+def _priority_weights(c: CompiledDag, targets: list[int]) -> list[int]:
+    """Own weight plus the weights of the *set* of descendants (rule downstream) or ancestors
+    (rule upstream), as Airflow sums them, for the ``targets``.
+
+    Sweeping the DAG in topological order, each task carries the bitset of targets above it;
+    adding those bitsets into bit-sliced counters (one per distinct weight) counts, for every
+    target at once, the tasks below it. Bitsets die with their last child, so memory stays
+    proportional to the graph's width, not to tasks x targets.
+    """
     tasks = c.dag.tasks_by_id
     own = [tasks[tid].priority_weight for tid in c.ids]
-    rules = [tasks[tid].weight_rule for tid in c.ids]
-    uniform = all(w == 1 for w in own)
-    order = sorted(range(c.size), key=c.topo_rank.__getitem__)
     result = list(own)
-    for rule, nxt, walk in ((WeightRule.DOWNSTREAM, c.down, order[::-1]),
-                            (WeightRule.UPSTREAM, c.up, order)):
-        if rule not in rules:
+    order = sorted(range(c.size), key=c.topo_rank.__getitem__)
+    for rule, prev, nxt, walk in ((WeightRule.DOWNSTREAM, c.up, c.down, order),
+                                  (WeightRule.UPSTREAM, c.down, c.up, order[::-1])):
+        chosen = [i for i in targets if tasks[c.ids[i]].weight_rule is rule]
+        if not chosen:
             continue
-        reach = _reach(walk, nxt, c.size)
-        for i in range(c.size):
-            if rules[i] is rule:
-                bits = reach[i]
-                result[i] = own[i] + (bits.bit_count() if uniform else _weight_of(bits, own))
+        totals = _sum_over_relatives(chosen, own, prev, nxt, walk)
+        for i, extra in zip(chosen, totals, strict=True):
+            result[i] = own[i] + extra
     return result
 
 
-def _reach(order: list[int], nxt: list[list[int]], n: int) -> list[int]:
-    reach = [0] * n
-    for i in order:
+def _sum_over_relatives(targets: list[int], own: list[int], prev: list[list[int]],
+                        nxt: list[list[int]], walk: list[int]) -> list[int]:
+    position = {t: b for b, t in enumerate(targets)}
+    carried: dict[int, int] = {}
+    children_left = [len(x) for x in nxt]
+    planes: dict[int, list[int]] = {}  # weight -> bit-sliced counters
+    for v in walk:
         bits = 0
-        for j in nxt[i]:
-            bits |= reach[j] | (1 << j)
-        reach[i] = bits
-    return reach
+        for p in prev[v]:
+            bits |= carried[p]
+            if p in position:
+                bits |= 1 << position[p]
+            children_left[p] -= 1
+            if children_left[p] == 0:
+                del carried[p]
+        if bits:
+            _add(planes.setdefault(own[v], []), bits)
+        if children_left[v]:
+            carried[v] = bits
+    totals = [0] * len(targets)
+    width = len(targets)
+    for weight, counters in planes.items():
+        for level, plane in enumerate(counters):
+            digits = format(plane, "b").zfill(width)[::-1]
+            step = weight << level
+            for b in range(width):
+                if digits[b] == "1":
+                    totals[b] += step
+    return totals
 
 
-def _weight_of(bits: int, own: list[int]) -> int:
-    total = 0
+def _add(planes: list[int], bits: int) -> None:
+    level = 0
     while bits:
-        low = bits & -bits
-        total += own[low.bit_length() - 1]
-        bits ^= low
-    return total
+        if level == len(planes):
+            planes.append(bits)
+            return
+        plane = planes[level]
+        planes[level] = plane ^ bits
+        bits &= plane
+        level += 1

@@ -11,7 +11,7 @@ from typing import Any
 from .compiled import CompiledDag
 from .problems import Problem
 from .reasons import CAUSED_BY_TASK, RULE_REASONS, Reason, unpack_counts
-from .scheduler import STATE_CODES, Recorder, RunScheduler
+from .scheduler import Recorder, RunScheduler
 from .spec import Outcome
 from .states import FINISHED, RunState, TaskState
 from .trigger_rules import TriggerRule, describe_counts
@@ -46,19 +46,18 @@ class Trace:
         out = []
         running = TaskState.RUNNING
         for e in range(len(rec)):
-            i = rec.task[e]
-            if rec.reason[e] == Reason.STARTED:
-                item = {"task_id": ids[i], "try_number": rec.try_no[e], "start": rec.time[e],
+            x = rec.entry(e)
+            if x.reason is Reason.STARTED:
+                item = {"task_id": ids[x.task], "try_number": x.try_no, "start": x.time,
                         "end": None, "state": running.value}
-                open_try[i] = item
+                open_try[x.task] = item
                 out.append(item)
-            elif i in open_try and (STATE_CODES[rec.from_state[e]] is running
-                                    or rec.reason[e] == Reason.TRY_DISCARDED):
-                item = open_try.pop(i)
-                item["end"] = rec.time[e]
-                item["state"] = STATE_CODES[rec.to_state[e]].value
-                if rec.reason[e] == Reason.TRY_DISCARDED:
-                    item["state"] = "discarded"
+            elif x.task in open_try and (x.from_state is running
+                                         or x.reason is Reason.TRY_DISCARDED):
+                item = open_try.pop(x.task)
+                item["end"] = x.time
+                item["state"] = ("discarded" if x.reason is Reason.TRY_DISCARDED
+                                 else x.to_state.value)
         return out
 
     @property
@@ -68,28 +67,31 @@ class Trace:
     # ----------------------------------------------------------------- events and reasons
 
     def events(self) -> list[dict[str, Any]]:
-        rec, ids = self.rec, self.c.ids
-        return [
-            {"time": rec.time[e], "task_id": ids[rec.task[e]], "try_number": rec.try_no[e],
-             "from_state": STATE_CODES[rec.from_state[e]].value,
-             "to_state": STATE_CODES[rec.to_state[e]].value, "reason": self.reason_text(e)}
-            for e in range(len(rec))
-        ]
+        ids = self.c.ids
+        out = []
+        for e in range(len(self.rec)):
+            x = self.rec.entry(e)
+            out.append({"time": x.time, "task_id": ids[x.task], "try_number": x.try_no,
+                        "from_state": x.from_state.value, "to_state": x.to_state.value,
+                        "reason": self.reason_text(e)})
+        return out
 
     def _last_events(self) -> list[int]:
         if self._last is None:
             last = [-1] * self.c.size
             rec = self.rec
             for e in range(len(rec)):
-                if rec.from_state[e] != rec.to_state[e] or rec.reason[e] == Reason.DEADLOCK:
-                    last[rec.task[e]] = e
+                x = rec.entry(e)
+                if x.from_state is not x.to_state or x.reason is Reason.DEADLOCK:
+                    last[x.task] = e
             self._last = last
         return self._last
 
     def reason_text(self, e: int) -> str:
         """One event's reason in words."""
-        rec, c = self.rec, self.c
-        i, reason, arg, try_no = rec.task[e], Reason(rec.reason[e]), rec.arg[e], rec.try_no[e]
+        c = self.c
+        x = self.rec.entry(e)
+        i, reason, arg, try_no = x.task, x.reason, x.arg, x.try_no
         ids = c.ids
         if reason in RULE_REASONS:
             counts = describe_counts(len(c.up[i]), *unpack_counts(arg))
@@ -189,13 +191,12 @@ class Trace:
         if e < 0:
             return "never became runnable"
         text = self.reason_text(e) if not brief else self._brief(e)
-        return f"{STATE_CODES[self.rec.to_state[e]].value}: {text}" if not brief else text
+        return f"{self.rec.entry(e).to_state.value}: {text}" if not brief else text
 
     def _brief(self, e: int) -> str:
-        reason = Reason(self.rec.reason[e])
-        if reason in RULE_REASONS:
-            state = STATE_CODES[self.rec.to_state[e]].value
-            return f"{state} by trigger rule {self.c.rule[self.rec.task[e]].value}"
+        x = self.rec.entry(e)
+        if x.reason in RULE_REASONS:
+            return f"{x.to_state.value} by trigger rule {self.c.rule[x.task].value}"
         return self.reason_text(e)
 
     def explain(self, task_id: str) -> list[str]:
@@ -210,7 +211,7 @@ class Trace:
             e = self._last_events()[i]
             if e < 0:
                 break
-            reason = Reason(self.rec.reason[e])
+            reason = self.rec.reason(e)
             if reason in (Reason.RULE_SKIP, Reason.RULE_UPSTREAM_FAILED):
                 causes = self._rule_causes(i, reason)
                 if not causes:

@@ -28,6 +28,7 @@ from .trigger_rules import LEGACY_NAMES, TriggerRule
 # Airflow's KEY_REGEX and its 250-character limit for task and DAG ids.
 ID_PATTERN = re.compile(r"^[\w.-]+$")
 MAX_ID_LENGTH = 250
+MAX_RETRIES = 8000  # tries are packed into 13 bits in the trace
 OPERATORS = [o.value for o in Operator]
 TRIGGER_RULES = [r.value for r in TriggerRule]
 DEFAULT_ARGS_FIELDS = ("retries", "retry_delay_s")
@@ -169,6 +170,9 @@ def _check_task(i: int, task: Any, index: dict[str, int], pools: dict | None, ou
                 else did_you_mean(rule, TRIGGER_RULES))
         out.error("unknown_trigger_rule", f"{name}: unknown trigger rule `{rule}`{hint}",
                   field="trigger_rule", **where)
+    if _number(task.get("retries"), integer=True, minimum=MAX_RETRIES + 1):
+        out.error("bad_value", f"{name}: at most {MAX_RETRIES} retries can be simulated",
+                  field="retries", **where)
     for key, integer, minimum in (("retries", True, 0), ("retry_delay_s", False, 0),
                                   ("duration_s", False, 0), ("pool_slots", True, 1),
                                   ("priority_weight", True, -(2**31))):

@@ -1,0 +1,1125 @@
+"""Read an Airflow DAG file with ``ast``: never imported, never executed.
+
+The reader walks the module's statements the way Python would run them, but it only *knows*
+things: literal values, names bound to them, the tasks and task groups the Airflow calls would
+create and the dependencies ``>>``, ``<<``, ``chain()``, ``cross_downstream()``,
+``set_upstream()`` and TaskFlow calls would set. A call to anything it does not know (``open``,
+``os.system``, ``socket.socket``, a helper from another module) is never made; its result is an
+``Unknown``, reported with its line number if the DAG needed it. ``for`` loops over literal
+lists, tuples, ``range()`` and dicts run with f-string task ids; ``if`` runs when its test is
+plain data; functions defined in the file (``@dag``, ``@task_group``, plain helpers) are read
+when called. Work is bounded: steps, loop turns and call depth all have limits.
+
+Airflow 2's import paths and old names (``DummyOperator``, ``schedule_interval``,
+``none_failed_or_skipped``) are understood; unknown operators become ``python`` tasks with a
+warning.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..exports.airflow_names import CLASS_OPERATORS, DECORATOR_OPERATORS, trigger_rule_name
+from ..problems import WARNING, Problem
+from ..schedules import format_datetime
+from .dag_builder import DagBuilder, DuplicateTask, Group, ImportLimit
+from .python_data import (
+    BUILTINS,
+    NotEvaluable,
+    binary,
+    call_builtin,
+    call_method,
+    compare,
+    format_value,
+    path_function,
+    subscript,
+    unary,
+)
+from .python_values import (
+    BoundMethod,
+    Builtin,
+    CustomClass,
+    DagFactory,
+    DagValue,
+    Decorator,
+    Duration,
+    Function,
+    GroupFactory,
+    GroupNode,
+    Imported,
+    LabelNode,
+    Moment,
+    Partial,
+    TaskFactory,
+    TaskNode,
+    Unknown,
+    XComRef,
+    is_dependency_side,
+    task_references,
+)
+
+MAX_STEPS = 2_000_000
+MAX_LOOP_TURNS = 100_000
+MAX_CALL_DEPTH = 40
+
+# Names a DAG file may use without importing them (star imports, sloppy files): read by name.
+BARE_NAMES = {"DAG", "dag", "task", "task_group", "TaskGroup", "Label", "chain", "chain_linear",
+              "cross_downstream", "timedelta", "datetime", "TriggerRule", *CLASS_OPERATORS}
+DAG_SCHEDULE_KEYS = ("schedule", "schedule_interval", "timetable")
+MAPPED = "expand", "expand_kwargs"
+
+
+class _Return(Exception):
+    def __init__(self, value: Any):
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class Scope:
+    def __init__(self, parent: Scope | None = None):
+        self.names: dict[str, Any] = {}
+        self.parent = parent
+
+    def lookup(self, name: str) -> Any:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+
+class DagFileReader:
+    """Reads one DAG file. ``read()`` returns the DAG builders in the order they were made."""
+
+    def __init__(self, source: str, filename: str):
+        self.source = source
+        self.filename = filename
+        self.dags: list[DagBuilder] = []
+        self.warnings: list[Problem] = []
+        self.dag_stack: list[DagBuilder] = []
+        self.group_stack: list[Group | None] = [None]
+        self.steps = 0
+        self.loop_turns = 0
+        self.depth = 0
+        self.dag_factories: list[DagFactory] = []
+
+    # -- reporting ----------------------------------------------------------------------------
+    def snippet(self, node: ast.AST) -> str:
+        text = ast.get_source_segment(self.source, node) or type(node).__name__
+        text = " ".join(text.split())
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    def warn(self, node: ast.AST | int | None, message: str, code: str = "not_understood") -> None:
+        line = node if isinstance(node, int) or node is None else getattr(node, "lineno", None)
+        target = self.dag_stack[-1].warnings if self.dag_stack else self.warnings
+        text = f"line {line}: {message}" if line else message
+        target.append(Problem(code, text, severity=WARNING, path=f"line {line}" if line else None,
+                              data={"line": line} if line else {}))
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise ImportLimit(f"reading the file took more than {MAX_STEPS} steps")
+
+    # -- module --------------------------------------------------------------------------------
+    def read(self, tree: ast.Module) -> list[DagBuilder]:
+        builtins = Scope()
+        builtins.names.update({name: Builtin(name) for name in BUILTINS})
+        builtins.names.update({"print": Builtin("print"), "__name__": "dag_file",
+                               "__file__": self.filename})
+        module = Scope(builtins)
+        self.run_block(tree.body, module)
+        for factory in self.dag_factories:
+            if not factory.called:
+                self.warn(factory.function.node, f"the @dag function `{factory.function.node.name}` "
+                          "is never called, so Airflow would not load it; read anyway")
+                self.call_dag_factory(factory, [], {}, factory.function.node)
+        return self.dags
+
+    def run_block(self, body: list[ast.stmt], scope: Scope) -> None:
+        for statement in body:
+            self.run(statement, scope)
+
+    def run(self, node: ast.stmt, scope: Scope) -> None:
+        self.tick()
+        handler = getattr(self, f"run_{type(node).__name__}", None)
+        if handler is None:
+            self.warn(node, f"`{self.snippet(node)}` is not understood; ignored")
+            return
+        handler(node, scope)
+
+    # -- statements ----------------------------------------------------------------------------
+    def run_Expr(self, node: ast.Expr, scope: Scope) -> None:
+        if isinstance(node.value, ast.Constant):
+            return  # a docstring or a bare literal
+        value = self.eval(node.value, scope)
+        if isinstance(value, Unknown) and isinstance(node.value, ast.Call):
+            self.warn(node, f"`{self.snippet(node.value)}` is not understood ({value.why}); ignored")
+
+    def run_Assign(self, node: ast.Assign, scope: Scope) -> None:
+        value = self.eval(node.value, scope)
+        for target in node.targets:
+            self.assign(target, value, scope, node)
+
+    def run_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        if node.value is not None:
+            self.assign(node.target, self.eval(node.value, scope), scope, node)
+
+    def run_AugAssign(self, node: ast.AugAssign, scope: Scope) -> None:
+        if not isinstance(node.target, ast.Name):
+            return
+        current = self.eval(node.target, scope)
+        value = self.eval(node.value, scope)
+        if isinstance(node.op, (ast.RShift, ast.LShift)):
+            result = self.dependency(node.op, current, value, node)
+        elif isinstance(current, list) and isinstance(node.op, ast.Add) and isinstance(
+                value, (list, tuple)):
+            current.extend(value)  # `tasks += [...]` changes the list in place, as Python does
+            result = current
+        else:
+            result = self.plain(lambda: binary(node.op, current, value), node)
+        scope.names[node.target.id] = result
+
+    def assign(self, target: ast.expr, value: Any, scope: Scope, node: ast.stmt) -> None:
+        if isinstance(target, ast.Name):
+            scope.names[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = list(value) if isinstance(value, (list, tuple)) else None
+            if items is None or len(items) != len(target.elts) or any(
+                    isinstance(e, ast.Starred) for e in target.elts):
+                for element in target.elts:
+                    name = element.value if isinstance(element, ast.Starred) else element
+                    self.assign(name, Unknown("an unpacking not understood", node.lineno),
+                                scope, node)
+                return
+            for element, item in zip(target.elts, items, strict=True):
+                self.assign(element, item, scope, node)
+        elif isinstance(target, ast.Subscript):
+            container = self.eval(target.value, scope)
+            key = self.eval(target.slice, scope)
+            if isinstance(container, dict) and isinstance(key, (str, int, float, bool, tuple)):
+                container[key] = value
+            elif isinstance(container, list) and isinstance(key, int) and -len(container) <= key < len(container):
+                container[key] = value
+        # Attribute targets (`dag.doc_md = ...`) set nothing the simulator uses.
+
+    def run_If(self, node: ast.If, scope: Scope) -> None:
+        test = self.eval(node.test, scope)
+        if isinstance(test, Unknown) or not isinstance(test, (str, int, float, bool, type(None),
+                                                                list, tuple, dict)):
+            self.warn(node, f"cannot tell whether `if {self.snippet(node.test)}` holds; "
+                      "neither branch was read")
+            return
+        self.run_block(node.body if test else node.orelse, scope)
+
+    def run_For(self, node: ast.For, scope: Scope) -> None:
+        iterable = self.eval(node.iter, scope)
+        items = self.iteration(iterable)
+        if items is None:
+            why = f" ({iterable.why})" if isinstance(iterable, Unknown) else ""
+            self.warn(node, f"cannot tell what `for ... in {self.snippet(node.iter)}` loops over"
+                      f"{why}; the loop was not read")
+            return
+        for item in items:
+            self.loop_turns += 1
+            if self.loop_turns > MAX_LOOP_TURNS:
+                raise ImportLimit(f"the file's loops turn more than {MAX_LOOP_TURNS} times")
+            self.assign(node.target, item, scope, node)
+            try:
+                self.run_block(node.body, scope)
+            except _Break:
+                break
+            except _Continue:
+                continue
+        else:
+            self.run_block(node.orelse, scope)
+
+    def iteration(self, value: Any) -> list | None:
+        if isinstance(value, dict):
+            return list(value)
+        if isinstance(value, (list, tuple, str)):
+            return list(value)
+        return None
+
+    def run_Break(self, node: ast.Break, scope: Scope) -> None:
+        raise _Break
+
+    def run_Continue(self, node: ast.Continue, scope: Scope) -> None:
+        raise _Continue
+
+    def run_Return(self, node: ast.Return, scope: Scope) -> None:
+        raise _Return(self.eval(node.value, scope) if node.value is not None else None)
+
+    def run_Pass(self, node: ast.Pass, scope: Scope) -> None:
+        pass
+
+    run_Global = run_Nonlocal = run_Delete = run_Assert = run_Pass  # nothing the DAG uses
+
+    def run_Raise(self, node: ast.Raise, scope: Scope) -> None:
+        self.warn(node, "a `raise` statement would stop Airflow loading the file; ignored")
+
+    def run_Try(self, node: ast.Try, scope: Scope) -> None:
+        # The reader raises nothing a handler could catch; `try: import x except: import y`
+        # (version-compatible imports) reads the first, which is what matters.
+        self.run_block(node.body, scope)
+        self.run_block(node.orelse, scope)
+        self.run_block(node.finalbody, scope)
+
+    def run_Import(self, node: ast.Import, scope: Scope) -> None:
+        for alias in node.names:
+            if alias.asname:
+                scope.names[alias.asname] = Imported(alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                scope.names[top] = Imported(top)
+
+    def run_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> None:
+        module = "." * node.level + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                continue  # the names it brings are read by their bare names (BARE_NAMES)
+            scope.names[alias.asname or alias.name] = Imported(f"{module}.{alias.name}")
+
+    def run_ClassDef(self, node: ast.ClassDef, scope: Scope) -> None:
+        bases = [self.eval(b, scope) for b in node.bases]
+        operator_like = any(
+            (isinstance(b, Imported) and (b.name.endswith(("Operator", "Sensor"))))
+            or (isinstance(b, CustomClass) and b.operator_like) for b in bases)
+        scope.names[node.name] = CustomClass(node.name, operator_like)
+
+    def run_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
+        function = Function(node, scope)
+        value: Any = function
+        for decorator_node in reversed(node.decorator_list):
+            decorator = self.decorator(self.eval(decorator_node, scope))
+            if decorator is None:
+                continue
+            if decorator.kind == "task":
+                if decorator.flavour and decorator.flavour not in DECORATOR_OPERATORS:
+                    self.warn(decorator_node, f"`@task.{decorator.flavour}` is not simulated as "
+                              "such; its tasks are imported as python tasks", "unknown_operator")
+                value = TaskFactory(function, decorator.operator, decorator.kwargs)
+            elif decorator.kind == "task_group":
+                value = GroupFactory(function, decorator.kwargs)
+            elif decorator.kind == "dag":
+                value = DagFactory(function, decorator.kwargs)
+                self.dag_factories.append(value)
+        scope.names[node.name] = value
+
+    run_AsyncFunctionDef = run_FunctionDef
+
+    def run_With(self, node: ast.With, scope: Scope) -> None:
+        pushed_dags = pushed_groups = 0
+        for item in node.items:
+            value = self.eval(item.context_expr, scope)
+            if isinstance(value, DagValue):
+                self.dag_stack.append(value.builder)
+                self.group_stack.append(None)
+                pushed_dags += 1
+            elif isinstance(value, GroupNode):
+                self.group_stack.append(value.group)
+                pushed_groups += 1
+            else:
+                self.warn(item.context_expr, f"`with {self.snippet(item.context_expr)}` is not a "
+                          "DAG or TaskGroup; its body was read as plain code")
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, value, scope, node)
+        try:
+            self.run_block(node.body, scope)
+        finally:
+            for _ in range(pushed_groups):
+                self.group_stack.pop()
+            for _ in range(pushed_dags):
+                self.dag_stack.pop()
+                self.group_stack.pop()
+
+    # -- expressions ---------------------------------------------------------------------------
+    def plain(self, operation: Any, node: ast.AST) -> Any:
+        try:
+            return operation()
+        except NotEvaluable as exc:
+            return Unknown(str(exc), node.lineno if hasattr(node, "lineno") else 0)
+
+    def eval(self, node: ast.expr, scope: Scope) -> Any:
+        self.tick()
+        handler = getattr(self, f"eval_{type(node).__name__}", None)
+        if handler is None:
+            return Unknown(f"`{self.snippet(node)}` is not understood", node.lineno)
+        try:
+            return handler(node, scope)
+        except RecursionError:
+            raise ImportLimit("an expression is nested too deeply to read") from None
+
+    def eval_Constant(self, node: ast.Constant, scope: Scope) -> Any:
+        if isinstance(node.value, (bytes, complex)) or node.value is Ellipsis:
+            return Unknown("a constant of an unexpected type", node.lineno)
+        return node.value
+
+    def eval_Name(self, node: ast.Name, scope: Scope) -> Any:
+        try:
+            return scope.lookup(node.id)
+        except KeyError:
+            if node.id in BARE_NAMES:
+                return Imported(node.id)
+            return Unknown(f"`{node.id}` is not defined in the file", node.lineno)
+
+    def eval_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> Any:
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value))
+                continue
+            assert isinstance(value, ast.FormattedValue)
+            inner = self.eval(value.value, scope)
+            spec = self.eval(value.format_spec, scope) if value.format_spec else ""
+            if isinstance(inner, Unknown):
+                return inner
+            if not isinstance(spec, str):
+                return Unknown("an f-string format not understood", node.lineno)
+            text = self.plain(lambda i=inner, s=spec, c=value.conversion: format_value(i, c, s),
+                              node)
+            if isinstance(text, Unknown):
+                return text
+            parts.append(text)
+        return "".join(parts)
+
+    def eval_List(self, node: ast.List | ast.Tuple | ast.Set, scope: Scope) -> Any:
+        items: list = []
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                inner = self.eval(element.value, scope)
+                spread = self.iteration(inner)
+                if spread is None:
+                    return Unknown(f"cannot unpack `{self.snippet(element.value)}`", node.lineno)
+                items.extend(spread)
+            else:
+                items.append(self.eval(element, scope))
+        return tuple(items) if isinstance(node, ast.Tuple) else items
+
+    eval_Tuple = eval_Set = eval_List
+
+    def eval_Dict(self, node: ast.Dict, scope: Scope) -> Any:
+        out: dict = {}
+        for key_node, value_node in zip(node.keys, node.values, strict=True):
+            value = self.eval(value_node, scope)
+            if key_node is None:  # {**other}
+                if isinstance(value, dict):
+                    out.update(value)
+                else:
+                    return Unknown(f"cannot unpack `{self.snippet(value_node)}`", node.lineno)
+                continue
+            key = self.eval(key_node, scope)
+            if not isinstance(key, (str, int, float, bool, tuple, type(None))):
+                return Unknown("a dict key that is not plain data", node.lineno)
+            out[key] = value
+        return out
+
+    def eval_BinOp(self, node: ast.BinOp, scope: Scope) -> Any:
+        # `a >> b >> c >> ...` nests to the left; walk it without recursion, so that a long
+        # dependency chain (an exported 1,000-task DAG) reads as easily as a short one.
+        chain: list[ast.BinOp] = []
+        current: ast.expr = node
+        while isinstance(current, ast.BinOp) and isinstance(current.op, (ast.RShift, ast.LShift)):
+            chain.append(current)
+            current = current.left
+        if not chain:
+            left = self.eval(node.left, scope)
+            right = self.eval(node.right, scope)
+            return self.plain(lambda: binary(node.op, left, right), node)
+        value = self.eval(current, scope)
+        for link in reversed(chain):
+            value = self.dependency(link.op, value, self.eval(link.right, scope), link)
+        return value
+
+    def eval_UnaryOp(self, node: ast.UnaryOp, scope: Scope) -> Any:
+        value = self.eval(node.operand, scope)
+        return self.plain(lambda: unary(node.op, value), node)
+
+    def eval_BoolOp(self, node: ast.BoolOp, scope: Scope) -> Any:
+        result: Any = None
+        for value_node in node.values:
+            result = self.eval(value_node, scope)
+            if isinstance(result, Unknown):
+                return result
+            truthy = bool(result) if isinstance(result, (str, int, float, bool, type(None), list,
+                                                          tuple, dict)) else True
+            if isinstance(node.op, ast.And) and not truthy:
+                return result
+            if isinstance(node.op, ast.Or) and truthy:
+                return result
+        return result
+
+    def eval_Compare(self, node: ast.Compare, scope: Scope) -> Any:
+        left = self.eval(node.left, scope)
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = self.eval(right_node, scope)
+            outcome = self.plain(lambda a=left, b=right, o=op: compare(o, a, b), node)
+            if not outcome or isinstance(outcome, Unknown):
+                return outcome
+            left = right
+        return True
+
+    def eval_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
+        test = self.eval(node.test, scope)
+        if isinstance(test, Unknown):
+            return test
+        return self.eval(node.body if test else node.orelse, scope)
+
+    def eval_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
+        container = self.eval(node.value, scope)
+        index = self.eval(node.slice, scope)
+        if isinstance(container, (TaskNode, XComRef)) and isinstance(index, str):
+            return XComRef(container.task_id, index, container.dag)
+        if isinstance(container, Unknown):
+            return container
+        return self.plain(lambda: subscript(container, index), node)
+
+    def eval_Slice(self, node: ast.Slice, scope: Scope) -> Any:
+        parts = [self.eval(p, scope) if p is not None else None
+                 for p in (node.lower, node.upper, node.step)]
+        if not all(p is None or isinstance(p, int) for p in parts):
+            return Unknown("a slice of non-integers", node.lineno)
+        return slice(*parts)
+
+    def eval_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
+        target = self.eval(node.value, scope)
+        if isinstance(target, Imported):
+            return Imported(f"{target.qualname}.{node.attr}")
+        if isinstance(target, TaskNode) and node.attr == "output":
+            return XComRef(target.task_id, "return_value", target.dag)
+        if isinstance(target, Unknown):
+            return target
+        if isinstance(target, DagValue) and node.attr == "dag_id":
+            return target.builder.dag_id
+        return BoundMethod(target, node.attr)
+
+    def eval_ListComp(self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp,
+                      scope: Scope) -> Any:
+        results: list = []
+        inner = Scope(scope)
+        for _ in self.comprehension(node.generators, 0, inner, node):
+            results.append(self.eval(node.elt, inner))
+        return results
+
+    eval_GeneratorExp = eval_SetComp = eval_ListComp
+
+    def eval_DictComp(self, node: ast.DictComp, scope: Scope) -> Any:
+        out: dict = {}
+        inner = Scope(scope)
+        for _ in self.comprehension(node.generators, 0, inner, node):
+            key = self.eval(node.key, inner)
+            if not isinstance(key, (str, int, float, bool, tuple)):
+                return Unknown("a dict comprehension key that is not plain data", node.lineno)
+            out[key] = self.eval(node.value, inner)
+        return out
+
+    def comprehension(self, generators: list[ast.comprehension], i: int, scope: Scope,
+                      node: ast.expr) -> Iterator[None]:
+        if i == len(generators):
+            yield None
+            return
+        generator = generators[i]
+        items = self.iteration(self.eval(generator.iter, scope))
+        if items is None:
+            self.warn(node, f"cannot tell what `{self.snippet(generator.iter)}` holds; "
+                      "the comprehension was not read")
+            return
+        for item in items:
+            self.loop_turns += 1
+            if self.loop_turns > MAX_LOOP_TURNS:
+                raise ImportLimit(f"the file's loops turn more than {MAX_LOOP_TURNS} times")
+            self.assign(generator.target, item, scope, node)  # type: ignore[arg-type]
+            tests = [self.eval(t, scope) for t in generator.ifs]
+            if any(isinstance(t, Unknown) for t in tests):
+                continue
+            if all(tests):
+                yield from self.comprehension(generators, i + 1, scope, node)
+
+    def eval_Call(self, node: ast.Call, scope: Scope) -> Any:
+        callee = self.eval(node.func, scope)
+        args: list = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                spread = self.iteration(self.eval(arg.value, scope))
+                if spread is None:
+                    return Unknown(f"cannot unpack `{self.snippet(arg.value)}`", node.lineno)
+                args.extend(spread)
+            else:
+                args.append(self.eval(arg, scope))
+        kwargs: dict[str, Any] = {}
+        for keyword in node.keywords:
+            value = self.eval(keyword.value, scope)
+            if keyword.arg is None:
+                if not isinstance(value, dict):
+                    return Unknown(f"cannot unpack `**{self.snippet(keyword.value)}`", node.lineno)
+                kwargs.update({str(k): v for k, v in value.items()})
+            else:
+                kwargs[keyword.arg] = value
+        return self.call(callee, args, kwargs, node)
+
+    # -- calls ---------------------------------------------------------------------------------
+    def call(self, callee: Any, args: list, kwargs: dict, node: ast.Call) -> Any:
+        if isinstance(callee, Unknown):
+            return callee
+        if isinstance(callee, Builtin):
+            if callee.name == "print":
+                return None
+            return self.plain(lambda: call_builtin(callee.name, args, kwargs), node)
+        if isinstance(callee, Imported):
+            return self.call_imported(callee, args, kwargs, node)
+        if isinstance(callee, BoundMethod):
+            return self.call_method(callee, args, kwargs, node)
+        if isinstance(callee, TaskFactory):
+            return self.call_task_factory(callee, args, kwargs, node)
+        if isinstance(callee, GroupFactory):
+            return self.call_group_factory(callee, args, kwargs, node)
+        if isinstance(callee, DagFactory):
+            return self.call_dag_factory(callee, args, kwargs, node)
+        if isinstance(callee, Function):
+            return self.call_function(callee, args, kwargs, node)
+        if isinstance(callee, Decorator) and args and isinstance(args[0], Function):
+            wrapped = self.decorator(callee)
+            if wrapped is not None and wrapped.kind == "task":
+                return TaskFactory(args[0], wrapped.operator, wrapped.kwargs)
+        if isinstance(callee, CustomClass):
+            if callee.operator_like or "task_id" in kwargs:
+                return self.make_task(None, callee.name, kwargs, node)
+            return Unknown(f"an instance of {callee.name}", node.lineno)
+        return Unknown(f"`{self.snippet(node.func)}` cannot be called here", node.lineno)
+
+    def call_imported(self, callee: Imported, args: list, kwargs: dict, node: ast.Call) -> Any:
+        name, parts = callee.name, callee.parts
+        if parts[:2] == ["os", "path"] and len(parts) == 3:
+            return self.plain(lambda: path_function(name, args), node)
+        decorator = self.decorator(callee)
+        if decorator is not None:
+            if args and isinstance(args[0], Function):  # task(fn) written as a call
+                return self.call(decorator, args, kwargs, node)
+            return Decorator(decorator.kind, decorator.operator, decorator.flavour,
+                             {**decorator.kwargs, **kwargs})
+        if name == "DAG":
+            return DagValue(self.make_dag(args, kwargs, node, None))
+        if name == "TaskGroup":
+            return self.make_group(args, kwargs, node)
+        if name == "Label":
+            text = args[0] if args else kwargs.get("label")
+            return LabelNode(text if isinstance(text, str) else "?", node.lineno)
+        if name in ("chain", "chain_linear", "cross_downstream"):
+            self.chain(name, args, node)
+            return None
+        if name in ("timedelta", "duration"):
+            return self.duration(args, kwargs, node)
+        if name == "datetime" or (name == "parse" and parts[0] == "pendulum"):
+            return self.moment(name, args, kwargs, node)
+        if name in CLASS_OPERATORS:
+            return self.make_task(CLASS_OPERATORS[name], name, kwargs, node)
+        if name.endswith(("Operator", "Sensor")) and "task_id" in kwargs:
+            return self.make_task(None, name, kwargs, node)
+        return Unknown(f"a call to `{callee.qualname}`", node.lineno)
+
+    def decorator(self, value: Any) -> Decorator | None:
+        """What a decorator expression means: @task / @task.branch / @dag / @task_group."""
+        if isinstance(value, Decorator):
+            return value
+        if not isinstance(value, Imported):
+            return None
+        parts = value.parts
+        if parts[-1] == "task":
+            return Decorator("task", "python", "", {})
+        if len(parts) >= 2 and parts[-2] == "task":
+            flavour = parts[-1]
+            if flavour in ("override", "partial", "expand"):
+                return None
+            return Decorator("task", DECORATOR_OPERATORS.get(flavour, "python"), flavour, {})
+        if parts[-1] == "dag":
+            return Decorator("dag", "", "", {})
+        if parts[-1] == "task_group":
+            return Decorator("task_group", "", "", {})
+        return None
+
+    def call_method(self, method: BoundMethod, args: list, kwargs: dict, node: ast.Call) -> Any:
+        target, name = method.target, method.name
+        if name in ("set_downstream", "set_upstream") and is_dependency_side(target):
+            other = args[0] if args else kwargs.get("task_or_task_list")
+            if "edge_modifier" in kwargs and isinstance(kwargs["edge_modifier"], LabelNode):
+                self.label_dropped(kwargs["edge_modifier"])
+            if name == "set_downstream":
+                self.depend(target, other, node)
+            else:
+                self.depend(other, target, node)
+            return None
+        if isinstance(target, TaskFactory):
+            if name == "override":
+                return TaskFactory(target.function, target.operator, {**target.kwargs, **kwargs})
+            if name == "partial":
+                return Partial(target, kwargs)
+            if name in MAPPED:
+                return self.call_task_factory(target, args, kwargs, node, mapped=True)
+        if isinstance(target, Partial) and name in MAPPED:
+            merged = {**target.kwargs, **kwargs}
+            if isinstance(target.target, TaskFactory):
+                return self.call_task_factory(target.target, args, merged, node, mapped=True)
+            return self.make_mapped(target, merged, node)
+        if isinstance(target, (Imported, CustomClass)) and name == "partial":
+            return Partial(target, kwargs)
+        if isinstance(target, list) and name in ("append", "extend"):
+            if name == "append" and len(args) == 1:
+                target.append(args[0])
+            elif name == "extend" and len(args) == 1 and isinstance(args[0], (list, tuple)):
+                target.extend(args[0])
+            return None
+        if isinstance(target, (str, dict)):
+            return self.plain(lambda: call_method(target, name, args, kwargs), node)
+        return Unknown(f"the method `.{name}()`", node.lineno)
+
+    def make_mapped(self, partial: Partial, kwargs: dict, node: ast.Call) -> Any:
+        target = partial.target
+        if isinstance(target, Imported) and target.name in CLASS_OPERATORS:
+            result = self.make_task(CLASS_OPERATORS[target.name], target.name, kwargs, node)
+        elif isinstance(target, (Imported, CustomClass)):
+            result = self.make_task(None, target.name, kwargs, node)
+        else:
+            return Unknown("a mapped task not understood", node.lineno)
+        if isinstance(result, TaskNode):
+            self.warn(node, f"`{result.task_id}` is a mapped task (.expand); it is simulated as "
+                      "one task instance", "mapped_task")
+        return result
+
+    def call_function(self, function: Function, args: list, kwargs: dict, node: ast.AST) -> Any:
+        self.depth += 1
+        if self.depth > MAX_CALL_DEPTH:
+            raise ImportLimit(f"functions call each other more than {MAX_CALL_DEPTH} deep")
+        try:
+            scope = Scope(function.scope)
+            self.bind_parameters(function, args, kwargs, scope)
+            try:
+                self.run_block(function.node.body, scope)
+            except _Return as returned:
+                return returned.value
+            except (_Break, _Continue):
+                return None
+            return None
+        finally:
+            self.depth -= 1
+
+    def bind_parameters(self, function: Function, args: list, kwargs: dict, scope: Scope) -> None:
+        spec = function.node.args
+        positional = [*spec.posonlyargs, *spec.args]
+        defaults = [None] * (len(positional) - len(spec.defaults)) + list(spec.defaults)
+        line = function.node.lineno
+        for i, (param, default) in enumerate(zip(positional, defaults, strict=True)):
+            if i < len(args):
+                scope.names[param.arg] = args[i]
+            elif param.arg in kwargs:
+                scope.names[param.arg] = kwargs.pop(param.arg)
+            elif default is not None:
+                scope.names[param.arg] = self.eval(default, function.scope)
+            else:
+                scope.names[param.arg] = Unknown(f"parameter `{param.arg}` has no value", line)
+        for param, default in zip(spec.kwonlyargs, spec.kw_defaults, strict=True):
+            if param.arg in kwargs:
+                scope.names[param.arg] = kwargs.pop(param.arg)
+            elif default is not None:
+                scope.names[param.arg] = self.eval(default, function.scope)
+            else:
+                scope.names[param.arg] = Unknown(f"parameter `{param.arg}` has no value", line)
+        if spec.vararg:
+            scope.names[spec.vararg.arg] = tuple(args[len(positional):])
+        if spec.kwarg:
+            scope.names[spec.kwarg.arg] = dict(kwargs)
+
+    # -- DAGs, groups, tasks -------------------------------------------------------------------
+    def current_dag(self, kwargs: dict) -> DagBuilder | None:
+        if isinstance(kwargs.get("dag"), DagValue):
+            return kwargs["dag"].builder
+        return self.dag_stack[-1] if self.dag_stack else None
+
+    def make_dag(self, args: list, kwargs: dict, node: ast.AST, default_id: str | None) -> DagBuilder:
+        dag_id = kwargs.get("dag_id", args[0] if args else default_id)
+        line = getattr(node, "lineno", 0)
+        if not isinstance(dag_id, str):
+            self.warn(node, "cannot tell the DAG's dag_id; it was imported as `imported_dag`")
+            dag_id = "imported_dag"
+        builder = DagBuilder(dag_id, line)
+        self.dags.append(builder)
+        self.dag_stack.append(builder)  # so that warnings about its arguments land on it
+        try:
+            self.dag_arguments(builder, kwargs, node)
+        finally:
+            self.dag_stack.pop()
+        return builder
+
+    def dag_arguments(self, builder: DagBuilder, kwargs: dict, node: ast.AST) -> None:
+        for key in DAG_SCHEDULE_KEYS:
+            if key not in kwargs:
+                continue
+            value = kwargs[key]
+            if value is None or isinstance(value, str):
+                builder.arguments["schedule"] = value
+            else:
+                self.warn(node, f"the schedule `{key}=...` is not a cron expression or preset "
+                          "dagsim simulates; imported as manual runs only",
+                          "schedule_not_supported")
+                builder.arguments["schedule"] = None
+        if "start_date" in kwargs:
+            start = self.as_moment(kwargs["start_date"], node, "start_date")
+            if start is not None:
+                builder.arguments["start_date"] = start
+        limit = kwargs.get("max_active_tasks", kwargs.get("concurrency"))
+        if isinstance(limit, int) and not isinstance(limit, bool):
+            builder.arguments["max_active_tasks"] = limit
+        default_args = kwargs.get("default_args")
+        if isinstance(default_args, dict):
+            builder.default_args = self.task_arguments(default_args, node, "default_args")
+            if "start_date" in default_args:
+                start = self.as_moment(default_args["start_date"], node, "default_args start_date")
+                if start is not None:
+                    builder.default_args["start_date"] = start
+        elif default_args is not None:
+            self.warn(node, "the DAG's default_args are not understood; ignored")
+
+    def make_group(self, args: list, kwargs: dict, node: ast.Call) -> Any:
+        builder = self.current_dag(kwargs)
+        group_id = kwargs.get("group_id", args[0] if args else None)
+        if builder is None:
+            self.warn(node, "a TaskGroup outside any DAG; ignored")
+            return Unknown("a TaskGroup outside any DAG", node.lineno)
+        if not isinstance(group_id, str):
+            self.warn(node, "cannot tell the TaskGroup's group_id; its tasks are read without it")
+            return Unknown("a TaskGroup without a known group_id", node.lineno)
+        parent = kwargs.get("parent_group")
+        parent_group = parent.group if isinstance(parent, GroupNode) else self.group_stack[-1]
+        default_args = kwargs.get("default_args")
+        group = builder.add_group(
+            group_id, parent_group, kwargs.get("prefix_group_id", True) is not False,
+            self.task_arguments(default_args, node, "default_args")
+            if isinstance(default_args, dict) else None)
+        return GroupNode(group, builder)
+
+    def make_task(self, operator: str | None, class_name: str, kwargs: dict,
+                  node: ast.Call) -> Any:
+        builder = self.current_dag(kwargs)
+        task_id = kwargs.get("task_id")
+        if not isinstance(task_id, str):
+            why = f" ({task_id.why})" if isinstance(task_id, Unknown) else ""
+            self.warn(node, f"cannot tell the task_id of this {class_name}{why}; task not imported")
+            return Unknown("a task whose task_id is not known", node.lineno)
+        if builder is None:
+            self.warn(node, f"task `{task_id}` is not inside any DAG; not imported")
+            return Unknown("a task outside any DAG", node.lineno)
+        if operator is None:
+            self.warn(node, f"{class_name} is not an operator dagsim simulates; `{task_id}` was "
+                      "imported as a python task", "unknown_operator")
+            operator = "python"
+        group = self.task_group(kwargs)
+        full_id = builder.full_id(task_id, group)
+        arguments = self.task_arguments(kwargs, node, f"task `{full_id}`")
+        try:
+            builder.add_task(full_id, operator, arguments, group, node.lineno)
+        except DuplicateTask as exc:
+            raise DuplicateTask(exc.task_id, builder.tasks[exc.task_id].line, node.lineno) from None
+        found = TaskNode(full_id, builder)
+        for key, value in kwargs.items():
+            if key not in ("task_id", "dag", "task_group"):
+                for ref in task_references(value):
+                    builder.add_edge(ref.task_id, full_id)
+        return found
+
+    def task_group(self, kwargs: dict) -> Group | None:
+        if isinstance(kwargs.get("task_group"), GroupNode):
+            return kwargs["task_group"].group
+        return self.group_stack[-1]
+
+    def call_task_factory(self, factory: TaskFactory, args: list, kwargs: dict, node: ast.Call,
+                          mapped: bool = False) -> Any:
+        builder = self.dag_stack[-1] if self.dag_stack else None
+        name = factory.function.node.name
+        if builder is None:
+            self.warn(node, f"@task `{name}` is called outside any DAG; not imported")
+            return Unknown("a task outside any DAG", node.lineno)
+        task_id = factory.kwargs.get("task_id", name)
+        if not isinstance(task_id, str):
+            self.warn(node, f"cannot tell the task_id of @task `{name}`; task not imported")
+            return Unknown("a task whose task_id is not known", node.lineno)
+        group = self.group_stack[-1]
+        full_id = builder.unique_id(builder.full_id(task_id, group))
+        arguments = self.task_arguments(factory.kwargs, node, f"task `{full_id}`")
+        builder.add_task(full_id, factory.operator, arguments, group, node.lineno)
+        if mapped:
+            self.warn(node, f"`{full_id}` is a mapped task (.expand); it is simulated as one "
+                      "task instance", "mapped_task")
+        for ref in task_references([args, kwargs]):
+            builder.add_edge(ref.task_id, full_id)
+        return TaskNode(full_id, builder)
+
+    def call_group_factory(self, factory: GroupFactory, args: list, kwargs: dict,
+                           node: ast.Call) -> Any:
+        builder = self.dag_stack[-1] if self.dag_stack else None
+        name = factory.function.node.name
+        if builder is None:
+            self.warn(node, f"@task_group `{name}` is called outside any DAG; not imported")
+            return Unknown("a task group outside any DAG", node.lineno)
+        group_id = factory.kwargs.get("group_id", name)
+        if not isinstance(group_id, str):
+            group_id = name
+        parent = self.group_stack[-1]
+        n, unique = 0, group_id
+        while (parent.prefix if parent else "") + unique in builder.groups:
+            n += 1
+            unique = f"{group_id}__{n}"  # Airflow adds a suffix when a group is used again
+        default_args = factory.kwargs.get("default_args")
+        group = builder.add_group(
+            unique, parent, factory.kwargs.get("prefix_group_id", True) is not False,
+            self.task_arguments(default_args, node, "default_args")
+            if isinstance(default_args, dict) else None)
+        self.group_stack.append(group)
+        try:
+            result = self.call_function(factory.function, args, kwargs, node)
+        finally:
+            self.group_stack.pop()
+        return result if result is not None else GroupNode(group, builder)
+
+    def call_dag_factory(self, factory: DagFactory, args: list, kwargs: dict,
+                         node: ast.AST) -> Any:
+        factory.called = True
+        builder = self.make_dag([], factory.kwargs, node, factory.function.node.name)
+        self.dag_stack.append(builder)
+        self.group_stack.append(None)
+        try:
+            self.call_function(factory.function, args, kwargs, node)
+        finally:
+            self.group_stack.pop()
+            self.dag_stack.pop()
+        return DagValue(builder)
+
+    # -- task arguments ------------------------------------------------------------------------
+    def task_arguments(self, kwargs: dict, node: ast.AST, whose: str) -> dict[str, Any]:
+        """The task settings dagsim simulates, from operator (or default_args) keywords."""
+        out: dict[str, Any] = {}
+        for key, value in kwargs.items():
+            converted = self.task_argument(key, value)
+            if converted is _IGNORED:
+                continue
+            if converted is _UNREADABLE:
+                why = f" ({value.why})" if isinstance(value, Unknown) else ""
+                self.warn(node, f"{whose}: `{key}` is not a value dagsim can read{why}; "
+                          "left at its default")
+                continue
+            out[key] = converted
+        return out
+
+    def task_argument(self, key: str, value: Any) -> Any:
+        if key == "trigger_rule":
+            name = None
+            if isinstance(value, str):
+                name = trigger_rule_name(value)
+            elif isinstance(value, Imported) and "TriggerRule" in value.parts:
+                name = trigger_rule_name(value.name)
+            return name if name is not None else _UNREADABLE
+        if key in ("retries", "pool_slots", "priority_weight"):
+            if isinstance(value, int) and not isinstance(value, bool):
+                return value
+            return _UNREADABLE
+        if key == "retry_delay":
+            if isinstance(value, Duration):
+                return _whole(value.seconds)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+                return _whole(float(value))
+            return _UNREADABLE
+        if key == "pool":
+            return value if isinstance(value, str) and value else _UNREADABLE
+        if key == "weight_rule":
+            if isinstance(value, str):
+                return value.lower()
+            if isinstance(value, Imported) and "WeightRule" in value.parts:
+                return value.name.lower()
+            return _UNREADABLE
+        if key == "ignore_downstream_trigger_rules":
+            return value if isinstance(value, bool) else _UNREADABLE
+        return _IGNORED
+
+    def duration(self, args: list, kwargs: dict, node: ast.Call) -> Any:
+        names = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
+        values = dict(zip(names, args, strict=False))
+        values.update(kwargs)
+        if not all(k in names and isinstance(v, (int, float)) and not isinstance(v, bool)
+                   for k, v in values.items()):
+            return Unknown("a timedelta with values not understood", node.lineno)
+        try:
+            return Duration(timedelta(**values).total_seconds())
+        except (OverflowError, TypeError) as exc:
+            return Unknown(str(exc), node.lineno)
+
+    def moment(self, name: str, args: list, kwargs: dict, node: ast.Call) -> Any:
+        if name == "parse":
+            if args and isinstance(args[0], str):
+                try:
+                    parsed = datetime.fromisoformat(args[0].replace("Z", "+00:00"))
+                except ValueError:
+                    return Unknown(f"the date {args[0]!r}", node.lineno)
+                return Moment(format_datetime(_aware(parsed, kwargs.get("tz"))))
+            return Unknown("a date not understood", node.lineno)
+        names = ("year", "month", "day", "hour", "minute", "second", "microsecond")
+        values = dict(zip(names, args, strict=False))
+        zone = kwargs.pop("tzinfo", kwargs.pop("tz", None)) if kwargs else None
+        values.update({k: v for k, v in kwargs.items() if k in names})
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values.values()):
+            return Unknown("a date with values not understood", node.lineno)
+        try:
+            return Moment(format_datetime(_aware(datetime(**values), zone)))
+        except (TypeError, ValueError, ZoneInfoNotFoundError, OverflowError) as exc:
+            return Unknown(f"a date not understood ({exc})", node.lineno)
+
+    def as_moment(self, value: Any, node: ast.AST, what: str) -> str | None:
+        if isinstance(value, Moment):
+            return value.iso
+        why = f" ({value.why})" if isinstance(value, Unknown) else ""
+        self.warn(node, f"{what} is not a fixed date dagsim can read{why}; left unset")
+        return None
+
+    # -- dependencies --------------------------------------------------------------------------
+    def dependency(self, op: ast.operator, left: Any, right: Any, node: ast.AST) -> Any:
+        """``left >> right`` or ``left << right``; returns what Airflow returns (``right``)."""
+        if isinstance(op, ast.RShift):
+            if isinstance(right, LabelNode):
+                ups = self.upstream_ids(left)
+                if ups is None:
+                    self.not_a_dependency(left, node)
+                else:
+                    right.upstream.extend(ups)
+                return right
+            self.depend(left, right, node)
+            return right
+        if isinstance(left, LabelNode) or isinstance(right, LabelNode):
+            self.warn(node, "an edge label used with `<<` is not understood; ignored")
+            return right
+        self.depend(right, left, node)
+        return right
+
+    def depend(self, upstream: Any, downstream: Any, node: ast.AST) -> None:
+        if isinstance(upstream, LabelNode):
+            self.label_dropped(upstream)
+            ups: list[str] | None = list(upstream.upstream)
+        else:
+            ups = self.upstream_ids(upstream)
+        downs = self.downstream_ids(downstream)
+        if isinstance(upstream, (list, tuple)) and isinstance(downstream, (list, tuple)):
+            self.warn(node, "Airflow cannot set dependencies between two lists "
+                      "(use cross_downstream); ignored")
+            return
+        if ups is None:
+            self.not_a_dependency(upstream, node)
+            return
+        if downs is None:
+            self.not_a_dependency(downstream, node)
+            return
+        builder = self.dag_of(upstream) or self.dag_of(downstream)
+        if builder is None:
+            return
+        for up in ups:
+            for down in downs:
+                builder.add_edge(up, down)
+
+    def dag_of(self, value: Any) -> DagBuilder | None:
+        if isinstance(value, (TaskNode, XComRef, GroupNode)):
+            return value.dag
+        if isinstance(value, LabelNode):
+            return self.dag_stack[-1] if self.dag_stack else value.dag
+        if isinstance(value, (list, tuple)) and value:
+            return self.dag_of(value[0])
+        return None
+
+    def not_a_dependency(self, value: Any, node: ast.AST) -> None:
+        why = f" ({value.why})" if isinstance(value, Unknown) else ""
+        self.warn(node, f"cannot tell which tasks a dependency in `{self.snippet(node)}` "
+                  f"connects{why}; ignored")
+
+    def label_dropped(self, label: LabelNode) -> None:
+        self.warn(label.line, f"the edge label {label.text!r} is not kept: dagsim's format has "
+                  "no edge labels (the dependency itself is)", "edge_label_dropped")
+
+    def upstream_ids(self, value: Any) -> list[str] | None:
+        return self._ids(value, upstream=True)
+
+    def downstream_ids(self, value: Any) -> list[str] | None:
+        if isinstance(value, LabelNode):
+            return None
+        return self._ids(value, upstream=False)
+
+    def _ids(self, value: Any, upstream: bool) -> list[str] | None:
+        if isinstance(value, (TaskNode, XComRef)):
+            return [value.task_id]
+        if isinstance(value, GroupNode):
+            return value.dag.leaves(value.group) if upstream else value.dag.roots(value.group)
+        if isinstance(value, (list, tuple)) and value:
+            out: list[str] = []
+            for item in value:
+                ids = self._ids(item, upstream) if not isinstance(item, (list, tuple)) else None
+                if ids is None:
+                    return None
+                out.extend(ids)
+            return out
+        return None
+
+    def chain(self, name: str, args: list, node: ast.Call) -> None:
+        if name == "cross_downstream":
+            if len(args) != 2:
+                self.warn(node, "cross_downstream() needs two lists of tasks; ignored")
+                return
+            ups, downs = self.upstream_ids(args[0]), self.downstream_ids(args[1])
+            if ups is None or downs is None:
+                self.not_a_dependency(args[0] if ups is None else args[1], node)
+                return
+            builder = self.dag_of(args[0])
+            for up in ups:
+                for down in downs:
+                    builder.add_edge(up, down)  # type: ignore[union-attr]
+            return
+        for left, right in zip(args, args[1:], strict=False):
+            both_lists = isinstance(left, (list, tuple)) and isinstance(right, (list, tuple))
+            if name == "chain" and both_lists:
+                if len(left) != len(right):
+                    self.warn(node, "chain() of two lists of different lengths: Airflow raises an "
+                              "error here; ignored")
+                    continue
+                for up, down in zip(left, right, strict=True):
+                    self.depend(up, down, node)
+            elif both_lists:  # chain_linear: every task of one to every task of the next
+                for up in left:
+                    self.depend(up, right, node)
+            else:
+                self.depend(left, right, node)
+
+
+class _Marker:
+    pass
+
+
+_IGNORED = _Marker()
+_UNREADABLE = _Marker()
+
+
+def _whole(seconds: float) -> float | int:
+    return int(seconds) if float(seconds).is_integer() else seconds
+
+
+def _aware(moment: datetime, zone: Any) -> datetime:
+    """``moment`` in its zone: a zone name ("Europe/Paris"), else UTC (``timezone.utc``,
+    ``pendulum.UTC``, or no zone: Airflow's default)."""
+    if moment.tzinfo is not None:
+        return moment
+    if isinstance(zone, str):
+        return moment.replace(tzinfo=ZoneInfo(zone))
+    return moment.replace(tzinfo=UTC)
