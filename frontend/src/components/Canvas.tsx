@@ -43,6 +43,8 @@ interface Props {
 
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: false };
+// A DAG of one or two tasks should not be blown up to fill the screen.
+const fitViewOptions = { padding: 0.1, maxZoom: 1 };
 
 function minimapColour(node: TaskNode): string {
   const state = runStates.get(node.id);
@@ -137,7 +139,7 @@ function CanvasComponent({
         minZoom={0.02}
         maxZoom={2}
         fitView
-        fitViewOptions={{ padding: 0.1 }}
+        fitViewOptions={fitViewOptions}
         proOptions={proOptions}
       >
         <Background gap={24} />

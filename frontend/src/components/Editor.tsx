@@ -18,6 +18,8 @@ import {
   documentToGraph,
   edgePairs,
   graphToDocument,
+  NODE_HEIGHT,
+  NODE_WIDTH,
   positionsOf,
   readLayout,
   type DagSettings,
@@ -164,7 +166,7 @@ export function Editor({ api, dagPk, initial }: Props) {
               )
             : fitToBoxes((await api.layout(graphToDocument(g))).positions);
         commitGraph(edit.setPositions(graphRef.current, positions));
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, duration: 0 }));
+        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 0 }));
       } catch (e) {
         say(`Automatic layout failed: ${(e as Error).message}`, "error");
       } finally {
@@ -183,7 +185,9 @@ export function Editor({ api, dagPk, initial }: Props) {
     const missing = initialGraph.nodes.some((n) => !stored[n.id]);
     if (missing && initialGraph.nodes.length > 0) {
       void autoLayout(initialGraph).then(() => {
-        // Positions decided by the layout are not a user's change.
+        // Positions decided by the layout are not a user's change: nothing to undo or save.
+        historyRef.current = createHistory(graphRef.current);
+        setCommitted(graphRef.current);
         setSaved(serialize(payloadOf(graphRef.current, scenariosMap(initial.scenarios))));
       });
     }
@@ -205,6 +209,16 @@ export function Editor({ api, dagPk, initial }: Props) {
       }
       const { graph: next, id } = edit.addTask(graphRef.current, operator, position);
       commitGraph(next);
+      // Bring the new task into view when the free slot fell outside it.
+      const box = canvasRef.current?.getBoundingClientRect();
+      if (box) {
+        const topLeft = flow.screenToFlowPosition({ x: box.left, y: box.top });
+        const bottomRight = flow.screenToFlowPosition({ x: box.right, y: box.bottom });
+        const p = position;
+        if (p.x < topLeft.x || p.y < topLeft.y || p.x + NODE_WIDTH > bottomRight.x || p.y + NODE_HEIGHT > bottomRight.y) {
+          void flow.setCenter(p.x + NODE_WIDTH / 2, p.y + NODE_HEIGHT / 2, { zoom: flow.getZoom() });
+        }
+      }
       setTab("task");
       say(`Added ${id}. Give it an id in the properties panel.`);
     },
@@ -434,7 +448,7 @@ export function Editor({ api, dagPk, initial }: Props) {
       else if (mod && key === "v") pasteClip();
       else if (e.key === "Delete" || e.key === "Backspace") deleteSelection();
       else if (!mod && key === "l") void autoLayout();
-      else if (!mod && key === "f") void flow.fitView({ padding: 0.1 });
+      else if (!mod && key === "f") void flow.fitView({ padding: 0.1, maxZoom: 1 });
       else return;
       e.preventDefault();
     };
@@ -475,7 +489,7 @@ export function Editor({ api, dagPk, initial }: Props) {
         onUndo={doUndo}
         onRedo={doRedo}
         onLayout={() => void autoLayout()}
-        onFit={() => void flow.fitView({ padding: 0.1 })}
+        onFit={() => void flow.fitView({ padding: 0.1, maxZoom: 1 })}
         onDelete={deleteSelection}
         onImport={(file) => void importFile(file)}
       />

@@ -1,37 +1,33 @@
 import type { DragEvent } from "react";
 import type { Operator } from "../types";
+import { OperatorIcon } from "./nodes/OperatorIcon";
 
 export const OPERATOR_DRAG_TYPE = "application/x-dagsim-operator";
 
-const ENTRIES: { operator: Operator; label: string; icon: string; help: string }[] = [
+const ENTRIES: { operator: Operator; label: string; help: string }[] = [
   {
     operator: "empty",
     label: "Empty",
-    icon: "○",
     help: "EmptyOperator: does nothing; a join or a marker.",
   },
   {
     operator: "python",
     label: "Python",
-    icon: "λ",
     help: "PythonOperator / @task: work that can succeed, fail or skip.",
   },
   {
     operator: "branch",
     label: "Branch",
-    icon: "⑂",
     help: "BranchPythonOperator: follows some downstream tasks, skips the rest.",
   },
   {
     operator: "short_circuit",
     label: "Short-circuit",
-    icon: "⏻",
     help: "ShortCircuitOperator: a false result skips what follows.",
   },
   {
     operator: "latest_only",
     label: "Latest only",
-    icon: "⌚",
     help: "LatestOnlyOperator: skips its downstream unless this run is the latest.",
   },
 ];
@@ -57,7 +53,7 @@ export function Palette({ onAdd }: { onAdd: (operator: Operator) => void }) {
           data-testid={`palette-${entry.operator}`}
         >
           <span className="task-icon" aria-hidden="true">
-            {entry.icon}
+            <OperatorIcon operator={entry.operator} />
           </span>
           {entry.label}
         </button>

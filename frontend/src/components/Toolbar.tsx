@@ -24,9 +24,6 @@ export function Toolbar(p: Props) {
   const fileInput = useRef<HTMLInputElement>(null);
   return (
     <header className="toolbar">
-      <a href="/" className="brand" title="All DAGs">
-        dagsim
-      </a>
       <h1 className="dag-title" data-testid="dag-title">
         {p.dagId}
       </h1>
@@ -78,7 +75,7 @@ export function Toolbar(p: Props) {
         >
           {p.layingOut ? "Laying out…" : "Layout"}
         </button>
-        <button type="button" onClick={p.onFit} title="Zoom to fit (F)">
+        <button type="button" onClick={p.onFit} title="Zoom to fit (F)" data-testid="fit">
           Fit
         </button>
       </div>
