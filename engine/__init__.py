@@ -12,7 +12,19 @@ from .trigger_rules import TriggerRule
 from .validate import validate_dag, validate_scenario
 
 __all__ = [
-    "Dag", "InvalidDocument", "Operator", "Problem", "RunState", "Scenario", "Task", "TaskState",
-    "Trace", "TriggerRule", "load_dag", "load_scenario", "simulate", "validate_dag",
+    "Dag",
+    "InvalidDocument",
+    "Operator",
+    "Problem",
+    "RunState",
+    "Scenario",
+    "Task",
+    "TaskState",
+    "Trace",
+    "TriggerRule",
+    "load_dag",
+    "load_scenario",
+    "simulate",
+    "validate_dag",
     "validate_scenario",
 ]

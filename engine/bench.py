@@ -48,8 +48,17 @@ def random_dag(n: int, seed: int = 7, group: int = 50) -> tuple[dict[str, Any], 
             down.setdefault(p, []).append(i)
     for i, tid in enumerate(ids):
         roll = rnd.random()
-        op = ("branch" if roll < 0.01 else "short_circuit" if roll < 0.02 else
-              "latest_only" if roll < 0.025 else "empty" if roll < 0.1 else "python")
+        op = (
+            "branch"
+            if roll < 0.01
+            else "short_circuit"
+            if roll < 0.02
+            else "latest_only"
+            if roll < 0.025
+            else "empty"
+            if roll < 0.1
+            else "python"
+        )
         task: dict[str, Any] = {"task_id": tid, "operator": op, "duration_s": rnd.randint(1, 60)}
         roll = rnd.random()
         if roll < 0.05:
@@ -75,11 +84,21 @@ def random_dag(n: int, seed: int = 7, group: int = 50) -> tuple[dict[str, Any], 
                 outcomes[tid] = "skipped"
             elif r < 0.06:
                 outcomes[tid] = {"fail_times": 1}
-    doc = {"format": "dagsim/1", "dag_id": f"bench_{n}", "schedule": "@daily",
-           "start_date": "2024-01-01T00:00:00Z", "default_args": {"retry_delay_s": 30},
-           "pools": {"db": 16}, "tasks": tasks, "edges": edges}
-    scenario = {"logical_date": "2024-03-01T00:00:00Z", "now": "2024-03-02T00:05:00Z",
-                "outcomes": outcomes}
+    doc = {
+        "format": "dagsim/1",
+        "dag_id": f"bench_{n}",
+        "schedule": "@daily",
+        "start_date": "2024-01-01T00:00:00Z",
+        "default_args": {"retry_delay_s": 30},
+        "pools": {"db": 16},
+        "tasks": tasks,
+        "edges": edges,
+    }
+    scenario = {
+        "logical_date": "2024-03-01T00:00:00Z",
+        "now": "2024-03-02T00:05:00Z",
+        "outcomes": outcomes,
+    }
     return doc, scenario
 
 
@@ -100,8 +119,12 @@ def bench(n: int, seed: int) -> dict[str, Any]:
     scenario = load_scenario(dag, scenario_doc)
     compile_s, compiled = best_of(repeat, lambda: compile_dag(dag))
     bare_s, _ = best_of(repeat, lambda: topological_order(compiled.down))
-    graphlib_s, _ = best_of(repeat, lambda: list(
-        graphlib.TopologicalSorter({i: ups for i, ups in enumerate(compiled.up)}).static_order()))
+    graphlib_s, _ = best_of(
+        repeat,
+        lambda: list(
+            graphlib.TopologicalSorter({i: ups for i, ups in enumerate(compiled.up)}).static_order()
+        ),
+    )
     sim_s, trace = best_of(repeat, lambda: simulate(dag, scenario, compiled))
     gc.collect()
     tracemalloc.start()
@@ -110,13 +133,23 @@ def bench(n: int, seed: int) -> dict[str, Any]:
     peak = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
     states = trace.states
-    return {"tasks": n, "edges": len(doc["edges"]), "load_validate_s": load_s,
-            "compile_s": compile_s, "simulate_s": sim_s, "bare_topo_s": bare_s,
-            "ratio": sim_s / bare_s,
-            "graphlib_s": graphlib_s, "ratio_graphlib": sim_s / graphlib_s, "tasks_per_s": n / sim_s, "peak_bytes_per_task": peak / n,
-            "events": len(trace.rec), "run_state": trace.run_state.value,
-            "failed": sum(s == "failed" for s in states.values()),
-            "skipped": sum(s == "skipped" for s in states.values())}
+    return {
+        "tasks": n,
+        "edges": len(doc["edges"]),
+        "load_validate_s": load_s,
+        "compile_s": compile_s,
+        "simulate_s": sim_s,
+        "bare_topo_s": bare_s,
+        "ratio": sim_s / bare_s,
+        "graphlib_s": graphlib_s,
+        "ratio_graphlib": sim_s / graphlib_s,
+        "tasks_per_s": n / sim_s,
+        "peak_bytes_per_task": peak / n,
+        "events": len(trace.rec),
+        "run_state": trace.run_state.value,
+        "failed": sum(s == "failed" for s in states.values()),
+        "skipped": sum(s == "skipped" for s in states.values()),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -124,17 +157,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
-    head = (f"{'tasks':>8} {'edges':>8} {'load+val':>9} {'compile':>8} {'simulate':>9} "
-            f"{'bare topo':>9} {'ratio':>6} {'graphlib':>9} {'ratio':>6} {'tasks/s':>10} {'peak B/task':>11} {'events':>8}")
+    head = (
+        f"{'tasks':>8} {'edges':>8} {'load+val':>9} {'compile':>8} {'simulate':>9} "
+        f"{'bare topo':>9} {'ratio':>6} {'graphlib':>9} {'ratio':>6} {'tasks/s':>10} "
+        f"{'peak B/task':>11} {'events':>8}"
+    )
     print(head)
     for n in args.sizes:
         r = bench(n, args.seed)
-        print(f"{r['tasks']:>8} {r['edges']:>8} {r['load_validate_s']:>8.3f}s "
-              f"{r['compile_s']:>7.3f}s {r['simulate_s']:>8.3f}s {r['bare_topo_s']:>8.4f}s "
-              f"{r['ratio']:>5.1f}x {r['graphlib_s']:>8.4f}s {r['ratio_graphlib']:>5.1f}x "
-              f"{r['tasks_per_s']:>10,.0f} {r['peak_bytes_per_task']:>11,.0f} "
-              f"{r['events']:>8}  ({r['run_state']}, {r['failed']} failed, "
-              f"{r['skipped']} skipped)", flush=True)
+        print(
+            f"{r['tasks']:>8} {r['edges']:>8} {r['load_validate_s']:>8.3f}s "
+            f"{r['compile_s']:>7.3f}s {r['simulate_s']:>8.3f}s {r['bare_topo_s']:>8.4f}s "
+            f"{r['ratio']:>5.1f}x {r['graphlib_s']:>8.4f}s {r['ratio_graphlib']:>5.1f}x "
+            f"{r['tasks_per_s']:>10,.0f} {r['peak_bytes_per_task']:>11,.0f} "
+            f"{r['events']:>8}  ({r['run_state']}, {r['failed']} failed, "
+            f"{r['skipped']} skipped)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -30,14 +30,21 @@ def read_json(path: str, what: str) -> Any:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(Problem("unreadable_file", f"cannot read {what} {path}: {exc.strerror}",
-                                 path=path)) from None
+        raise InputError(
+            Problem("unreadable_file", f"cannot read {what} {path}: {exc.strerror}", path=path)
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(Problem("bad_json", f"{what} {path} is not valid JSON: {exc.msg} "
-                                 f"at line {exc.lineno}, column {exc.colno}", path=path,
-                                 data={"line": exc.lineno, "column": exc.colno})) from None
+        raise InputError(
+            Problem(
+                "bad_json",
+                f"{what} {path} is not valid JSON: {exc.msg} "
+                f"at line {exc.lineno}, column {exc.colno}",
+                path=path,
+                data={"line": exc.lineno, "column": exc.colno},
+            )
+        ) from None
 
 
 def _print(obj: Any, pretty: bool) -> None:
@@ -46,8 +53,13 @@ def _print(obj: Any, pretty: bool) -> None:
 
 
 def _fail(problems: list[Problem], pretty: bool) -> int:
-    _print({"errors": [p.to_dict() for p in problems if p.is_error],
-            "warnings": [p.to_dict() for p in problems if not p.is_error]}, pretty)
+    _print(
+        {
+            "errors": [p.to_dict() for p in problems if p.is_error],
+            "warnings": [p.to_dict() for p in problems if not p.is_error],
+        },
+        pretty,
+    )
     for p in problems:
         print(p, file=sys.stderr)
     return EXIT_INVALID
@@ -58,8 +70,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     scenario = read_json(args.scenario, "scenario") if args.scenario else {}
     problems = validate_scenario(doc, scenario)
     errors = [p for p in problems if p.is_error]
-    _print({"valid": not errors, "errors": [p.to_dict() for p in errors],
-            "warnings": [p.to_dict() for p in problems if not p.is_error]}, args.pretty)
+    _print(
+        {
+            "valid": not errors,
+            "errors": [p.to_dict() for p in errors],
+            "warnings": [p.to_dict() for p in problems if not p.is_error],
+        },
+        args.pretty,
+    )
     for p in problems:
         print(p, file=sys.stderr)
     return EXIT_INVALID if errors else 0
@@ -76,8 +94,16 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     trace = simulate(dag, scenario)
     if args.explain:
         if args.explain not in dag.tasks_by_id:
-            return _fail([Problem("unknown_task", f"--explain names unknown task `{args.explain}`",
-                                  task_id=args.explain)], args.pretty)
+            return _fail(
+                [
+                    Problem(
+                        "unknown_task",
+                        f"--explain names unknown task `{args.explain}`",
+                        task_id=args.explain,
+                    )
+                ],
+                args.pretty,
+            )
         _print({"task_id": args.explain, "why": trace.explain(args.explain)}, args.pretty)
         return 0
     _print(trace.to_dict(summary=args.summary), args.pretty)
@@ -85,8 +111,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m engine",
-                                     description="Validate and simulate Airflow-style DAGs.")
+    parser = argparse.ArgumentParser(
+        prog="python -m engine", description="Validate and simulate Airflow-style DAGs."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", help="check a DAG (and a scenario) and list every problem")

@@ -101,8 +101,10 @@ def _priority_weights(c: CompiledDag, targets: list[int]) -> list[int]:
     own = [tasks[tid].priority_weight for tid in c.ids]
     result = list(own)
     order = sorted(range(c.size), key=c.topo_rank.__getitem__)
-    for rule, prev, nxt, walk in ((WeightRule.DOWNSTREAM, c.up, c.down, order),
-                                  (WeightRule.UPSTREAM, c.down, c.up, order[::-1])):
+    for rule, prev, nxt, walk in (
+        (WeightRule.DOWNSTREAM, c.up, c.down, order),
+        (WeightRule.UPSTREAM, c.down, c.up, order[::-1]),
+    ):
         chosen = [i for i in targets if tasks[c.ids[i]].weight_rule is rule]
         if not chosen:
             continue
@@ -112,8 +114,9 @@ def _priority_weights(c: CompiledDag, targets: list[int]) -> list[int]:
     return result
 
 
-def _sum_over_relatives(targets: list[int], own: list[int], prev: list[list[int]],
-                        nxt: list[list[int]], walk: list[int]) -> list[int]:
+def _sum_over_relatives(
+    targets: list[int], own: list[int], prev: list[list[int]], nxt: list[list[int]], walk: list[int]
+) -> list[int]:
     position = {t: b for b, t in enumerate(targets)}
     carried: dict[int, int] = {}
     children_left = [len(x) for x in nxt]

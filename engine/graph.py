@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 
 def topological_order(downstream: Sequence[Sequence[int]]) -> tuple[list[int], list[int]]:
-    """Kahn's algorithm: (order, leftover). ``leftover`` is non-empty exactly when there is a cycle."""
+    """Kahn's algorithm: (order, leftover); ``leftover`` is non-empty exactly on a cycle."""
     n = len(downstream)
     indegree = [0] * n
     for children in downstream:
@@ -40,7 +40,7 @@ def find_cycle(downstream: Sequence[Sequence[int]], among: Sequence[int]) -> lis
                 if child not in inside:
                     continue
                 if color.get(child) == 1:
-                    return path[path.index(child):] + [child]
+                    return path[path.index(child) :] + [child]
                 if child not in color:
                     color[child] = 1
                     path.append(child)

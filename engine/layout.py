@@ -24,8 +24,13 @@ from .problems import WARNING, Problem
 LAYOUT_TIME_LIMIT_S = 1.5
 # Above this many tasks (or edges), dot is told to spend less effort on crossings and ranks.
 LARGE_DAG = 150
-SPEED_OPTIONS = {"nslimit": "1", "nslimit1": "1", "mclimit": "0.01", "searchsize": "10",
-                 "remincross": "false"}
+SPEED_OPTIONS = {
+    "nslimit": "1",
+    "nslimit1": "1",
+    "mclimit": "0.01",
+    "searchsize": "10",
+    "remincross": "false",
+}
 MAX_GRAPHVIZ_OUTPUT = 200 * 1024 * 1024
 
 # Box sizes and gaps of the drawing, in points, for the fallback layout and for fixed positions.
@@ -86,16 +91,22 @@ def fallback_warning(exc: GraphvizError) -> Problem:
     )
 
 
-def run_graphviz(engine: str, fmt: str, source: bytes, time_limit_s: float,
-                 extra: Sequence[str] = ()) -> bytes:
+def run_graphviz(
+    engine: str, fmt: str, source: bytes, time_limit_s: float, extra: Sequence[str] = ()
+) -> bytes:
     """Run the ``dot`` binary (``-K engine -T fmt``) on DOT ``source``, killed after
     ``time_limit_s``. Raises ``GraphvizError`` / ``GraphvizTimeout``."""
     binary = shutil.which("dot")
     if binary is None:
         raise GraphvizError("the Graphviz `dot` program is not installed")
     try:
-        proc = subprocess.run([binary, f"-K{engine}", f"-T{fmt}", *extra], input=source,
-                              capture_output=True, timeout=time_limit_s, check=False)
+        proc = subprocess.run(
+            [binary, f"-K{engine}", f"-T{fmt}", *extra],
+            input=source,
+            capture_output=True,
+            timeout=time_limit_s,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise GraphvizTimeout(f"{engine} took longer than {time_limit_s:g} s") from None
     if proc.returncode != 0:
@@ -125,8 +136,9 @@ def box_width(label: str) -> float:
     return max(54.0, 8.0 * len(label) + 16.0)
 
 
-def layered_positions(task_ids: Sequence[str], edges: Sequence[tuple[str, str]],
-                      sweeps: int = 4) -> Positions:
+def layered_positions(
+    task_ids: Sequence[str], edges: Sequence[tuple[str, str]], sweeps: int = 4
+) -> Positions:
     """A quick left-to-right layered layout: rank = longest path from a root; within a rank,
     tasks are ordered by the mean place of their neighbours (barycenter), sweeping both ways."""
     index = {tid: i for i, tid in enumerate(task_ids)}
@@ -152,9 +164,11 @@ def layered_positions(task_ids: Sequence[str], edges: Sequence[tuple[str, str]],
         downward = sweep % 2 == 0
         order = layers[1:] if downward else layers[-2::-1]
         for layer in order:
+
             def key(i: int, neighbours: list[list[int]] = ups if downward else downs) -> float:
                 near = neighbours[i]
                 return sum(place[j] for j in near) / len(near) if near else place[i]
+
             layer.sort(key=key)
             renumber(layer)
 
@@ -165,8 +179,10 @@ def layered_positions(task_ids: Sequence[str], edges: Sequence[tuple[str, str]],
         width = max(box_width(task_ids[i]) for i in layer)
         top = (tallest - len(layer)) * (NODE_HEIGHT + NODE_GAP) / 2
         for n, i in enumerate(layer):
-            positions[task_ids[i]] = {"x": round(x + (width - box_width(task_ids[i])) / 2, 1),
-                                      "y": round(top + n * (NODE_HEIGHT + NODE_GAP), 1)}
+            positions[task_ids[i]] = {
+                "x": round(x + (width - box_width(task_ids[i])) / 2, 1),
+                "y": round(top + n * (NODE_HEIGHT + NODE_GAP), 1),
+            }
         x += width + RANK_GAP
     return positions
 

@@ -6,9 +6,9 @@ A problem names what is wrong (a stable ``code``), where (``location``) and says
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 

@@ -33,8 +33,12 @@ class Reason(IntEnum):
 
 # Reasons whose argument names the task that caused the change.
 CAUSED_BY_TASK = frozenset(
-    {Reason.SKIPPED_BY_BRANCH, Reason.SKIPPED_BY_SHORT_CIRCUIT, Reason.SKIPPED_BY_LATEST_ONLY,
-     Reason.SKIPPED_WHILE_RUNNING}
+    {
+        Reason.SKIPPED_BY_BRANCH,
+        Reason.SKIPPED_BY_SHORT_CIRCUIT,
+        Reason.SKIPPED_BY_LATEST_ONLY,
+        Reason.SKIPPED_WHILE_RUNNING,
+    }
 )
 RULE_REASONS = frozenset({Reason.RULE_MET, Reason.RULE_SKIP, Reason.RULE_UPSTREAM_FAILED})
 
@@ -47,5 +51,9 @@ def pack_counts(s: int, k: int, f: int, u: int) -> int:
 
 
 def unpack_counts(packed: int) -> tuple[int, int, int, int]:
-    return (packed & _MASK, (packed >> _BITS) & _MASK, (packed >> 2 * _BITS) & _MASK,
-            (packed >> 3 * _BITS) & _MASK)
+    return (
+        packed & _MASK,
+        (packed >> _BITS) & _MASK,
+        (packed >> 2 * _BITS) & _MASK,
+        (packed >> 3 * _BITS) & _MASK,
+    )

@@ -71,16 +71,31 @@ class Recorder:
     def __len__(self) -> int:
         return len(self.time)
 
-    def add(self, t: float, task: int, try_no: int, old: TaskState, new: TaskState,
-            reason: Reason, arg: int = 0) -> None:
+    def add(
+        self,
+        t: float,
+        task: int,
+        try_no: int,
+        old: TaskState,
+        new: TaskState,
+        reason: Reason,
+        arg: int = 0,
+    ) -> None:
         self.time.append(t)
         self.packed.append(task << 26 | try_no << 13 | _CODE[old] << 9 | _CODE[new] << 5 | reason)
         self.arg.append(arg)
 
     def entry(self, e: int) -> Transition:
         p = self.packed[e]
-        return Transition(self.time[e], p >> 26, (p >> 13) & 0x1FFF, STATE_CODES[(p >> 9) & 15],
-                          STATE_CODES[(p >> 5) & 15], Reason(p & 31), self.arg[e])
+        return Transition(
+            self.time[e],
+            p >> 26,
+            (p >> 13) & 0x1FFF,
+            STATE_CODES[(p >> 9) & 15],
+            STATE_CODES[(p >> 5) & 15],
+            Reason(p & 31),
+            self.arg[e],
+        )
 
     def task(self, e: int) -> int:
         return self.packed[e] >> 26
@@ -92,8 +107,9 @@ class Recorder:
 class RunScheduler:
     """The mutable state of one DAG run and the rules that move it forward."""
 
-    def __init__(self, compiled: CompiledDag, scenario: Scenario,
-                 recorder: Recorder | None = None) -> None:
+    def __init__(
+        self, compiled: CompiledDag, scenario: Scenario, recorder: Recorder | None = None
+    ) -> None:
         c = self.c = compiled
         n = c.size
         self.scenario = scenario
@@ -120,9 +136,13 @@ class RunScheduler:
         self._init_slots()
 
     @classmethod
-    def restore(cls, compiled: CompiledDag, scenario: Scenario,
-                snapshot: dict[str, tuple[TaskState, int, float | None]],
-                recorder: Recorder | None = None) -> RunScheduler:
+    def restore(
+        cls,
+        compiled: CompiledDag,
+        scenario: Scenario,
+        snapshot: dict[str, tuple[TaskState, int, float | None]],
+        recorder: Recorder | None = None,
+    ) -> RunScheduler:
         """Rebuild a run from persisted task instances, for executors that keep state in a DB.
 
         ``snapshot`` maps task_id to (state, try number, retry due time or None). A try that was
@@ -197,8 +217,11 @@ class RunScheduler:
         self.priority = None
         if self.limited:
             c = self.c
-            waiting = (range(c.size) if self.max_active is not None else
-                       [i for i in range(c.size) if self.pool_capacity(c.pool[i]) != float("inf")])
+            waiting = (
+                range(c.size)
+                if self.max_active is not None
+                else [i for i in range(c.size) if self.pool_capacity(c.pool[i]) != float("inf")]
+            )
             self.priority = c.priority(list(waiting))
 
     def pool_capacity(self, pool: str) -> float:
@@ -442,7 +465,7 @@ class RunScheduler:
                 self.pending_skip[d] = i
 
     def _not_followed(self, i: int) -> list[int]:
-        """Direct downstream tasks of branch ``i`` that are neither chosen nor below a chosen one."""
+        """Direct downstream tasks of branch ``i`` neither chosen nor below a chosen one."""
         chosen = self.branch_choice[i] or []
         chosen_set = set(chosen)
         candidates = [d for d in self.c.down[i] if d not in chosen_set]

@@ -59,7 +59,9 @@ def _cron(schedule: str) -> str:
     return PRESETS.get(schedule, schedule)
 
 
-def latest_only_window(schedule: str | None, logical_date: datetime) -> tuple[datetime, datetime] | None:
+def latest_only_window(
+    schedule: str | None, logical_date: datetime
+) -> tuple[datetime, datetime] | None:
     """The (left, right] window in which the run at ``logical_date`` counts as the latest.
 
     None means latest-only always proceeds (``@once`` and manual-only DAGs have no next run).

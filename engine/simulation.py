@@ -58,8 +58,9 @@ def simulate(dag: Dag, scenario: Scenario, compiled: CompiledDag | None = None) 
     return Trace(run, run.run_state(), warnings, xcom.entries)
 
 
-def _start(run: RunScheduler, t: float, in_flight: list, duration: list[float],
-           xcom: _XComLog) -> None:
+def _start(
+    run: RunScheduler, t: float, in_flight: list, duration: list[float], xcom: _XComLog
+) -> None:
     for i in run.start_ready(t):
         heapq.heappush(in_flight, (round(t + duration[i], 9), i, run.tries[i]))
         xcom.pulled(i, t)
@@ -79,13 +80,22 @@ class _XComLog:
     def pushed(self, i: int) -> None:
         for key, value in self.push.get(i, {}).items():
             self.store[(self.c.ids[i], key)] = value
-            self.entries.append({"op": "push", "task_id": self.c.ids[i], "key": key,
-                                 "value": value})
+            self.entries.append(
+                {"op": "push", "task_id": self.c.ids[i], "key": key, "value": value}
+            )
 
     def pulled(self, i: int, t: float) -> None:
         for p in self.pull.get(i, ()):
             key = p.get("key", "return_value")
             found = (p["task_id"], key) in self.store
-            self.entries.append({"op": "pull", "task_id": self.c.ids[i], "from": p["task_id"],
-                                 "key": key, "value": self.store.get((p["task_id"], key)),
-                                 "found": found, "time": t})
+            self.entries.append(
+                {
+                    "op": "pull",
+                    "task_id": self.c.ids[i],
+                    "from": p["task_id"],
+                    "key": key,
+                    "value": self.store.get((p["task_id"], key)),
+                    "found": found,
+                    "time": t,
+                }
+            )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .problems import InvalidDocument, Problem
@@ -22,15 +22,12 @@ DEFAULT_RETRY_DELAY_S = 300.0
 DEFAULT_DURATION_S = 1.0
 
 
-class Operator(str, Enum):
+class Operator(StrEnum):
     EMPTY = "empty"
     PYTHON = "python"
     BRANCH = "branch"
     SHORT_CIRCUIT = "short_circuit"
     LATEST_ONLY = "latest_only"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # Operators whose success decides to skip some downstream tasks (Airflow's SkipMixin).
@@ -39,7 +36,7 @@ SKIPPING_OPERATORS = frozenset({Operator.BRANCH, Operator.SHORT_CIRCUIT, Operato
 PASSIVE_OPERATORS = frozenset({Operator.EMPTY, Operator.LATEST_ONLY})
 
 
-class WeightRule(str, Enum):
+class WeightRule(StrEnum):
     DOWNSTREAM = "downstream"
     UPSTREAM = "upstream"
     ABSOLUTE = "absolute"
@@ -47,13 +44,30 @@ class WeightRule(str, Enum):
 
 # Task fields in the order documents are written; anything else is kept as-is in ``extra``.
 TASK_FIELDS = (
-    "task_id", "operator", "trigger_rule", "retries", "retry_delay_s", "duration_s", "pool",
-    "pool_slots", "priority_weight", "weight_rule", "ignore_downstream_trigger_rules",
-    "xcom_push", "xcom_pull",
+    "task_id",
+    "operator",
+    "trigger_rule",
+    "retries",
+    "retry_delay_s",
+    "duration_s",
+    "pool",
+    "pool_slots",
+    "priority_weight",
+    "weight_rule",
+    "ignore_downstream_trigger_rules",
+    "xcom_push",
+    "xcom_pull",
 )
 DAG_FIELDS = (
-    "format", "dag_id", "schedule", "start_date", "default_args", "max_active_tasks", "pools",
-    "tasks", "edges",
+    "format",
+    "dag_id",
+    "schedule",
+    "start_date",
+    "default_args",
+    "max_active_tasks",
+    "pools",
+    "tasks",
+    "edges",
 )
 
 

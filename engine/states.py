@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class TaskState(str, Enum):
+class TaskState(StrEnum):
     NONE = "none"
     SCHEDULED = "scheduled"
     QUEUED = "queued"
@@ -15,9 +15,6 @@ class TaskState(str, Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     UPSTREAM_FAILED = "upstream_failed"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 FINISHED = frozenset(
@@ -35,12 +32,9 @@ OVERWRITABLE_BY_SKIP = frozenset(
 )
 
 
-class RunState(str, Enum):
+class RunState(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
     SUCCESS = "success"
     FAILED = "failed"
     CANCELLED = "cancelled"
-
-    def __str__(self) -> str:
-        return self.value

@@ -20,8 +20,13 @@ MAX_CHAIN = 50
 
 
 class Trace:
-    def __init__(self, run: RunScheduler, run_state: RunState, warnings: list[Problem],
-                 xcom: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        run: RunScheduler,
+        run_state: RunState,
+        warnings: list[Problem],
+        xcom: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.run = run
         self.c: CompiledDag = run.c
         self.rec: Recorder = run.rec
@@ -36,8 +41,10 @@ class Trace:
     def states(self) -> dict[str, str]:
         """Final state per task; a task that never became runnable is ``none``."""
         state = self.run.state
-        return {tid: (state[i].value if state[i] in FINISHED else TaskState.NONE.value)
-                for i, tid in enumerate(self.c.ids)}
+        return {
+            tid: (state[i].value if state[i] in FINISHED else TaskState.NONE.value)
+            for i, tid in enumerate(self.c.ids)
+        }
 
     def tries(self) -> list[dict[str, Any]]:
         """Every try with its start, end and the state it ended in (for Gantt charts)."""
@@ -48,16 +55,23 @@ class Trace:
         for e in range(len(rec)):
             x = rec.entry(e)
             if x.reason is Reason.STARTED:
-                item = {"task_id": ids[x.task], "try_number": x.try_no, "start": x.time,
-                        "end": None, "state": running.value}
+                item = {
+                    "task_id": ids[x.task],
+                    "try_number": x.try_no,
+                    "start": x.time,
+                    "end": None,
+                    "state": running.value,
+                }
                 open_try[x.task] = item
                 out.append(item)
-            elif x.task in open_try and (x.from_state is running
-                                         or x.reason is Reason.TRY_DISCARDED):
+            elif x.task in open_try and (
+                x.from_state is running or x.reason is Reason.TRY_DISCARDED
+            ):
                 item = open_try.pop(x.task)
                 item["end"] = x.time
-                item["state"] = ("discarded" if x.reason is Reason.TRY_DISCARDED
-                                 else x.to_state.value)
+                item["state"] = (
+                    "discarded" if x.reason is Reason.TRY_DISCARDED else x.to_state.value
+                )
         return out
 
     @property
@@ -71,9 +85,16 @@ class Trace:
         out = []
         for e in range(len(self.rec)):
             x = self.rec.entry(e)
-            out.append({"time": x.time, "task_id": ids[x.task], "try_number": x.try_no,
-                        "from_state": x.from_state.value, "to_state": x.to_state.value,
-                        "reason": self.reason_text(e)})
+            out.append(
+                {
+                    "time": x.time,
+                    "task_id": ids[x.task],
+                    "try_number": x.try_no,
+                    "from_state": x.from_state.value,
+                    "to_state": x.to_state.value,
+                    "reason": self.reason_text(e),
+                }
+            )
         return out
 
     def _last_events(self) -> list[int]:
@@ -99,8 +120,9 @@ class Trace:
             if reason is not Reason.RULE_MET:
                 causes = self._rule_causes(i, reason)
                 if causes:
-                    shown = ", ".join(f"{ids[j]}: {self.final_reason(j, brief=True)}"
-                                      for j in causes[:3])
+                    shown = ", ".join(
+                        f"{ids[j]}: {self.final_reason(j, brief=True)}" for j in causes[:3]
+                    )
                     more = f", and {len(causes) - 3} more" if len(causes) > 3 else ""
                     text += f" ({shown}{more})"
             return text
@@ -115,20 +137,24 @@ class Trace:
         if reason is Reason.SUCCEEDED:
             return f"try {try_no} succeeded" + self._decision_text(i)
         if reason is Reason.FAILED_TRY:
-            how = ("fails every try" if arg >= Outcome.ALWAYS_FAILS
-                   else f"fails the first {arg} tr{'y' if arg == 1 else 'ies'}")
+            how = (
+                "fails every try"
+                if arg >= Outcome.ALWAYS_FAILS
+                else f"fails the first {arg} tr{'y' if arg == 1 else 'ies'}"
+            )
             return f"try {try_no} failed (scenario: {how}); no retries left"
         if reason is Reason.RETRY:
             delay = c.retry_delay[i]
-            return (f"try {arg} failed; retry {arg + 1} of {c.retries[i] + 1} "
-                    f"after {delay:g} s")
+            return f"try {arg} failed; retry {arg + 1} of {c.retries[i] + 1} after {delay:g} s"
         if reason is Reason.SKIP_EXCEPTION:
             return "raised the skip exception (scenario)"
         if reason is Reason.BRANCH_UNKNOWN:
             chosen = self.run.outcome[i].branch or []
             unknown = [t for t in chosen if t not in c.index]
-            return (f"try {try_no} failed: branch chose task ids that are not in the DAG "
-                    f"({', '.join(unknown)})")
+            return (
+                f"try {try_no} failed: branch chose task ids that are not in the DAG "
+                f"({', '.join(unknown)})"
+            )
         if reason is Reason.SKIPPED_BY_BRANCH:
             chosen = self.run.outcome[arg].branch or []
             picked = ", ".join(chosen) if chosen else "nothing"
@@ -160,16 +186,21 @@ class Trace:
                 return "; condition true: downstream runs"
             scope = "every downstream task" if c.ignore_downstream[i] else "its direct downstream"
             return f"; condition false: skips {scope}"
-        return ("; latest run: downstream runs" if run.latest
-                else "; not the latest run: skips its direct downstream")
+        return (
+            "; latest run: downstream runs"
+            if run.latest
+            else "; not the latest run: skips its direct downstream"
+        )
 
     def _deadlock_text(self, i: int) -> str:
         c, run = self.c, self.run
         pool = c.pool[i]
         capacity = run.pool_capacity(pool)
         if c.pool_slots[i] > capacity:
-            return (f"never ran: needs {c.pool_slots[i]} slot(s) of pool `{pool}`, which has "
-                    f"{capacity:g}; Airflow would leave it waiting forever")
+            return (
+                f"never ran: needs {c.pool_slots[i]} slot(s) of pool `{pool}`, which has "
+                f"{capacity:g}; Airflow would leave it waiting forever"
+            )
         return "never ran: nothing left in the run could make it runnable"
 
     def _rule_causes(self, i: int, reason: Reason) -> list[int]:
@@ -203,7 +234,7 @@ class Trace:
         """The chain of causes for a task's final state, the task itself first."""
         c = self.c
         i = c.index[task_id]
-        chain = []
+        chain: list[str] = []
         seen = set()
         while i not in seen and len(chain) < MAX_CHAIN:
             seen.add(i)

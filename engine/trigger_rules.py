@@ -13,10 +13,10 @@ Rules are deterministic and free of side effects; the registry covers every rule
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
-class TriggerRule(str, Enum):
+class TriggerRule(StrEnum):
     ALL_SUCCESS = "all_success"
     ALL_FAILED = "all_failed"
     ALL_DONE = "all_done"
@@ -30,9 +30,6 @@ class TriggerRule(str, Enum):
     NONE_SKIPPED = "none_skipped"
     ALWAYS = "always"
 
-    def __str__(self) -> str:
-        return self.value
-
 
 class Decision(IntEnum):
     WAIT = 0
@@ -41,7 +38,12 @@ class Decision(IntEnum):
     UPSTREAM_FAILED = 3
 
 
-WAIT, RUN, SKIP, UPSTREAM_FAILED = Decision.WAIT, Decision.RUN, Decision.SKIP, Decision.UPSTREAM_FAILED
+WAIT, RUN, SKIP, UPSTREAM_FAILED = (
+    Decision.WAIT,
+    Decision.RUN,
+    Decision.SKIP,
+    Decision.UPSTREAM_FAILED,
+)
 
 # Airflow 2 name still found in DAG files; importers translate it.
 LEGACY_NAMES = {"none_failed_or_skipped": TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS.value}

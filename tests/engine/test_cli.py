@@ -6,12 +6,20 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CASE = ROOT.parent / "shared" / "conformance" / "cases" / "textbook_erp_branch_join_all_success.json"
+CASE = (
+    ROOT.parent / "shared" / "conformance" / "cases" / "textbook_erp_branch_join_all_success.json"
+)
 
 
 def engine_cli(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "engine", *args], cwd=ROOT, capture_output=True,
-                          text=True, input=stdin, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "engine", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+    )
 
 
 def write_case(tmp_path):
@@ -40,16 +48,27 @@ def test_summary_prints_only_states_and_run_state(tmp_path):
 
 def test_explain_prints_the_chain_of_causes(tmp_path):
     _, dag, scenario = write_case(tmp_path)
-    out = engine_cli("simulate", str(dag), "--scenario", str(scenario), "--explain", "join_datasets")
+    out = engine_cli(
+        "simulate", str(dag), "--scenario", str(scenario), "--explain", "join_datasets"
+    )
     why = json.loads(out.stdout)["why"]
     assert why[0].startswith("join_datasets skipped") and "pick_erp_system" in why[-1]
 
 
 def test_a_bad_dag_prints_the_error_list_and_exits_non_zero(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"dag_id": "d", "tasks": [{"task_id": "a", "operator": "python"},
-                               {"task_id": "b", "operator": "python"}],
-                               "edges": [["a", "b"], ["b", "a"]]}))
+    bad.write_text(
+        json.dumps(
+            {
+                "dag_id": "d",
+                "tasks": [
+                    {"task_id": "a", "operator": "python"},
+                    {"task_id": "b", "operator": "python"},
+                ],
+                "edges": [["a", "b"], ["b", "a"]],
+            }
+        )
+    )
     out = engine_cli("simulate", str(bad))
     assert out.returncode == 1
     assert json.loads(out.stdout)["errors"][0]["message"] == "cycle: a -> b -> a"
@@ -65,8 +84,11 @@ def test_invalid_json_names_the_line(tmp_path):
 
 
 def test_validate_reads_stdin_and_reports_warnings():
-    doc = {"dag_id": "d", "tasks": [{"task_id": "a", "operator": "python", "colour": "red"}],
-           "edges": []}
+    doc = {
+        "dag_id": "d",
+        "tasks": [{"task_id": "a", "operator": "python", "colour": "red"}],
+        "edges": [],
+    }
     out = engine_cli("validate", "-", stdin=json.dumps(doc))
     result = json.loads(out.stdout)
     assert out.returncode == 0 and result["valid"] is True
@@ -74,8 +96,10 @@ def test_validate_reads_stdin_and_reports_warnings():
 
 
 def test_importing_the_engine_loads_no_django():
-    code = ("import sys, engine, engine.cli, engine.simulation, engine.scheduler; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('django', 'rest_framework', 'channels', 'celery', 'editor')]; print(bad)")
+    code = (
+        "import sys, engine, engine.cli, engine.simulation, engine.scheduler; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('django', 'rest_framework', 'channels', 'celery', 'editor')]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr

@@ -16,26 +16,40 @@ TERMINAL = {"success", "failed", "skipped", "upstream_failed"}
 def dags_and_scenarios(draw):
     n = draw(st.integers(1, 14))
     ids = [f"t{i:02}" for i in range(n)]
-    edges = sorted({(ids[a], ids[b]) for b in range(1, n)
-                    for a in draw(st.sets(st.integers(0, b - 1), max_size=3))})
+    edges = sorted(
+        {
+            (ids[a], ids[b])
+            for b in range(1, n)
+            for a in draw(st.sets(st.integers(0, b - 1), max_size=3))
+        }
+    )
     tasks, outcomes = [], {}
     for tid in ids:
         op = draw(st.sampled_from(OPS))
-        task = {"task_id": tid, "operator": op, "trigger_rule": draw(st.sampled_from(RULES)),
-                "retries": draw(st.integers(0, 2)), "duration_s": draw(st.integers(1, 4)),
-                "retry_delay_s": draw(st.integers(0, 5)), "pool": draw(st.sampled_from(["a", "b"]))}
+        task = {
+            "task_id": tid,
+            "operator": op,
+            "trigger_rule": draw(st.sampled_from(RULES)),
+            "retries": draw(st.integers(0, 2)),
+            "duration_s": draw(st.integers(1, 4)),
+            "retry_delay_s": draw(st.integers(0, 5)),
+            "pool": draw(st.sampled_from(["a", "b"])),
+        }
         if op == "short_circuit":
             task["ignore_downstream_trigger_rules"] = draw(st.booleans())
         tasks.append(task)
         down = [b for a, b in edges if a == tid]
         if op == "branch":
-            outcomes[tid] = {"branch": draw(st.lists(st.sampled_from(down), unique=True))
-                             if down else []}
+            outcomes[tid] = {
+                "branch": draw(st.lists(st.sampled_from(down), unique=True)) if down else []
+            }
         elif op == "short_circuit":
             outcomes[tid] = {"short_circuit": draw(st.booleans())}
         elif op == "python":
             outcome = draw(st.sampled_from(["success", "failed", "skipped", "flaky"]))
-            outcomes[tid] = {"fail_times": draw(st.integers(1, 3))} if outcome == "flaky" else outcome
+            outcomes[tid] = (
+                {"fail_times": draw(st.integers(1, 3))} if outcome == "flaky" else outcome
+            )
     limits = draw(st.sampled_from([{}, {"max_active_tasks": 2}, {"pools": {"a": 1, "b": 2}}]))
     now = draw(st.sampled_from([None, "2024-03-01T12:00:00Z", "2024-03-09T00:00:00Z"]))
     scenario = {"logical_date": "2024-03-01T00:00:00Z", "outcomes": outcomes}
@@ -69,7 +83,9 @@ def test_no_task_is_scheduled_before_its_trigger_rule_allows_it(case):
     for e in trace.events():
         if e["to_state"] == "scheduled":
             finished = [state[u] for u in ups[e["task_id"]]]
-            counts = [finished.count(s) for s in ("success", "skipped", "failed", "upstream_failed")]
+            counts = [
+                finished.count(s) for s in ("success", "skipped", "failed", "upstream_failed")
+            ]
             assert evaluate(rules[e["task_id"]], len(finished), *counts) == Decision.RUN, e
         state[e["task_id"]] = e["to_state"]
 

@@ -47,14 +47,18 @@ def test_a_run_restored_at_every_step_ends_like_airflow(case):
 
 
 def test_restore_maps_queued_tries_to_slots_held():
-    doc = {"dag_id": "d", "max_active_tasks": 1, "tasks": [
-        {"task_id": "a", "operator": "python"}, {"task_id": "b", "operator": "python"}],
-        "edges": []}
+    doc = {
+        "dag_id": "d",
+        "max_active_tasks": 1,
+        "tasks": [{"task_id": "a", "operator": "python"}, {"task_id": "b", "operator": "python"}],
+        "edges": [],
+    }
     dag = engine.load_dag(doc)
     scenario = engine.load_scenario(dag, {})
     c = compile_dag(dag)
-    run = RunScheduler.restore(c, scenario, {"a": (TaskState.QUEUED, 1, None),
-                                             "b": (TaskState.NONE, 0, None)})
+    run = RunScheduler.restore(
+        c, scenario, {"a": (TaskState.QUEUED, 1, None), "b": (TaskState.NONE, 0, None)}
+    )
     run.settle(0.0)
     assert run.start_ready(0.0) == []  # the queued try of a holds the only slot
     run.complete_try(c.index["a"], 1, 1.0)

@@ -14,15 +14,31 @@ SETTLED = {
     TriggerRule.ALL_SUCCESS: {"S": R, "K": K, "F": U, "X": U, "SK": K, "SF": U, "KF": U, "SS": R},
     TriggerRule.ALL_FAILED: {"S": K, "K": K, "F": R, "X": R, "FX": R, "SF": K, "KF": K},
     TriggerRule.ALL_DONE: {"S": R, "K": R, "F": R, "X": R, "SKFX": R},
-    TriggerRule.ALL_DONE_MIN_ONE_SUCCESS: {"S": R, "K": K, "F": U, "X": U, "SF": R, "SK": K,
-                                           "SX": R, "FX": U, "KX": K},
+    TriggerRule.ALL_DONE_MIN_ONE_SUCCESS: {
+        "S": R,
+        "K": K,
+        "F": U,
+        "X": U,
+        "SF": R,
+        "SK": K,
+        "SX": R,
+        "FX": U,
+        "KX": K,
+    },
     TriggerRule.ALL_SKIPPED: {"S": K, "K": R, "F": K, "X": K, "KK": R, "KS": K},
     TriggerRule.ONE_SUCCESS: {"S": R, "K": K, "F": U, "X": U, "KX": U, "KK": K, "SF": R},
     TriggerRule.ONE_FAILED: {"S": K, "K": K, "F": R, "X": R, "SK": K, "SX": R},
     TriggerRule.ONE_DONE: {"S": R, "K": K, "F": R, "X": K, "KX": K, "XX": K, "KF": R},
     TriggerRule.NONE_FAILED: {"S": R, "K": R, "F": U, "X": U, "SK": R, "KK": R, "SF": U},
-    TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS: {"S": R, "K": K, "F": U, "X": U, "SK": R, "KK": K,
-                                              "KX": U},
+    TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS: {
+        "S": R,
+        "K": K,
+        "F": U,
+        "X": U,
+        "SK": R,
+        "KK": K,
+        "KX": U,
+    },
     TriggerRule.NONE_SKIPPED: {"S": R, "K": K, "F": R, "X": R, "SF": R, "SK": K},
     TriggerRule.ALWAYS: {"S": R, "K": R, "F": R, "X": R},
 }
@@ -58,8 +74,11 @@ EARLY = {
 EARLY_ROWS = [(rule, mix, want) for rule, table in EARLY.items() for mix, want in table.items()]
 
 
-@pytest.mark.parametrize(("rule", "mix", "want"), EARLY_ROWS,
-                         ids=[f"{r.value}-{m or 'nothing'}+pending" for r, m, _ in EARLY_ROWS])
+@pytest.mark.parametrize(
+    ("rule", "mix", "want"),
+    EARLY_ROWS,
+    ids=[f"{r.value}-{m or 'nothing'}+pending" for r, m, _ in EARLY_ROWS],
+)
 def test_rules_decide_early_on_what_has_finished(rule, mix, want):
     assert evaluate(rule, *counts(mix, pending=1)) == want
 

@@ -20,12 +20,26 @@ def test_a_cycle_is_reported_with_its_path():
 
 def test_all_problems_are_reported_together():
     doc = dag_doc(
-        [{"task_id": "a", "operator": "pyhton", "trigger_rule": "all_access"},
-         {"task_id": "bad id!", "operator": "empty"}, {"task_id": "a", "operator": "empty"}],
-        [["a", "zz"], ["a", "a"]], schedule="61 * * * *", start_date="yesterday")
+        [
+            {"task_id": "a", "operator": "pyhton", "trigger_rule": "all_access"},
+            {"task_id": "bad id!", "operator": "empty"},
+            {"task_id": "a", "operator": "empty"},
+        ],
+        [["a", "zz"], ["a", "a"]],
+        schedule="61 * * * *",
+        start_date="yesterday",
+    )
     got = codes(engine.validate_dag(doc))
-    for code in ("unknown_operator", "unknown_trigger_rule", "bad_task_id", "duplicate_task_id",
-                 "unknown_task", "self_loop", "bad_schedule", "bad_date"):
+    for code in (
+        "unknown_operator",
+        "unknown_trigger_rule",
+        "bad_task_id",
+        "duplicate_task_id",
+        "unknown_task",
+        "self_loop",
+        "bad_schedule",
+        "bad_date",
+    ):
         assert code in got
 
 
@@ -37,8 +51,9 @@ def test_a_misspelt_trigger_rule_gets_a_suggestion():
 
 
 def test_airflow_2_trigger_rule_name_is_explained():
-    doc = dag_doc([{"task_id": "a", "operator": "python",
-                    "trigger_rule": "none_failed_or_skipped"}], [])
+    doc = dag_doc(
+        [{"task_id": "a", "operator": "python", "trigger_rule": "none_failed_or_skipped"}], []
+    )
     [problem] = engine.validate_dag(doc)
     assert "none_failed_min_one_success" in problem.message
 
@@ -63,8 +78,12 @@ def test_unknown_fields_are_kept_and_warned_about():
 
 
 def test_a_document_round_trips_through_load():
-    doc = dag_doc([{"task_id": "a", "operator": "python", "retries": 2}, "b"], [["a", "b"]],
-                  schedule="@daily", start_date="2024-01-01T00:00:00Z")
+    doc = dag_doc(
+        [{"task_id": "a", "operator": "python", "retries": 2}, "b"],
+        [["a", "b"]],
+        schedule="@daily",
+        start_date="2024-01-01T00:00:00Z",
+    )
     assert engine.load_dag(doc).to_document() == doc
 
 
@@ -82,15 +101,20 @@ def test_a_branch_task_needs_a_branch_outcome():
 
 
 def test_what_airflow_runs_is_warned_about_not_refused():
-    doc = dag_doc([{"task_id": "pick", "operator": "branch"}, "a", "b"], [["pick", "a"], ["a", "b"]])
+    doc = dag_doc(
+        [{"task_id": "pick", "operator": "branch"}, "a", "b"], [["pick", "a"], ["a", "b"]]
+    )
     problems = validate_scenario(doc, {"outcomes": {"pick": {"branch": ["b", "ghost"]}}})
     assert [(p.code, p.severity) for p in problems] == [
-        ("branch_not_direct_downstream", "warning"), ("branch_unknown_task", "warning")]
+        ("branch_not_direct_downstream", "warning"),
+        ("branch_unknown_task", "warning"),
+    ]
 
 
 def test_empty_and_latest_only_tasks_take_no_outcome():
-    doc = dag_doc([{"task_id": "e", "operator": "empty"}, {"task_id": "lo", "operator": "latest_only"}],
-                  [])
+    doc = dag_doc(
+        [{"task_id": "e", "operator": "empty"}, {"task_id": "lo", "operator": "latest_only"}], []
+    )
     problems = validate_scenario(doc, {"outcomes": {"e": "failed", "lo": "skipped"}})
     assert codes(problems) == ["outcome_not_allowed", "outcome_not_allowed"]
 
@@ -112,8 +136,12 @@ def test_loading_an_invalid_document_raises_with_every_error():
 
 
 def test_xcom_pull_from_a_task_that_is_not_upstream_is_an_implicit_dependency():
-    doc = dag_doc([{"task_id": "a", "operator": "python", "xcom_push": {"k": 1}},
-                   {"task_id": "b", "operator": "python", "xcom_pull": [{"task_id": "a", "key": "k"}]}],
-                  [])
+    doc = dag_doc(
+        [
+            {"task_id": "a", "operator": "python", "xcom_push": {"k": 1}},
+            {"task_id": "b", "operator": "python", "xcom_pull": [{"task_id": "a", "key": "k"}]},
+        ],
+        [],
+    )
     [problem] = engine.validate_dag(doc)
     assert problem.code == "implicit_dependency" and problem.severity == "warning"
