@@ -63,7 +63,13 @@ if [ -f frontend/package.json ]; then
   npm_want="$(cat frontend/package.json frontend/package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
   if [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
     say "npm ci (frontend/)"
-    (cd frontend && npm ci --no-audit --no-fund --loglevel=error)
+    if ! (cd frontend && npm ci --no-audit --no-fund --loglevel=error 2>npm-ci.log); then
+      # npm ci refuses a lock file that is out of step with package.json; install from
+      # package.json without rewriting the lock file rather than stop here.
+      echo "WARNING: npm ci failed (frontend/npm-ci.log); falling back to npm install --no-save" >&2
+      (cd frontend && npm install --no-save --no-audit --no-fund --loglevel=error)
+    fi
+    rm -f frontend/npm-ci.log
     echo "$npm_want" > "$npm_stamp"
   fi
   say "npm run build (frontend/ -> static/dist/)"
