@@ -100,6 +100,9 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Live runs: when the next scheduling step is due (a try's end or a retry), in wall time.
+    # The periodic sweep requeues runs left past it, e.g. because their worker died.
+    wake_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
