@@ -66,7 +66,8 @@ if [ -f frontend/package.json ]; then
     if ! (cd frontend && npm ci --no-audit --no-fund --loglevel=error 2>npm-ci.log); then
       # npm ci refuses a lock file that is out of step with package.json; install from
       # package.json without rewriting the lock file rather than stop here.
-      echo "WARNING: npm ci failed (frontend/npm-ci.log); falling back to npm install --no-save" >&2
+      grep -m 3 "npm error" frontend/npm-ci.log >&2 || true
+      echo "WARNING: npm ci failed (above); falling back to npm install --no-save" >&2
       (cd frontend && npm install --no-save --no-audit --no-fund --loglevel=error)
     fi
     rm -f frontend/npm-ci.log

@@ -150,3 +150,61 @@ def test_layout_refuses_an_invalid_document(owner_api, umbrella_document):
     response = owner_api.post("/api/layout/", {"document": umbrella_document}, format="json")
     assert response.status_code == 400
     assert "cycle" in {e["code"] for e in response.json()["errors"]}
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+def upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+def test_import_reads_an_exported_airflow_file_back(owner_api, dag):
+    exported = owner_api.get(f"/api/dags/{dag.pk}/export/", {"format": "airflow"}).content
+    response = owner_api.post(
+        "/api/import/", {"file": upload("umbrella.py", exported)}, format="multipart"
+    )
+    assert response.status_code == 200, response.json()
+    document = response.json()["document"]
+    assert document["dag_id"] == "umbrella"
+    assert {t["task_id"] for t in document["tasks"]} == {
+        t["task_id"] for t in dag.document["tasks"]
+    }
+    assert {tuple(e) for e in document["edges"]} == {tuple(e) for e in dag.document["edges"]}
+    assert isinstance(response.json()["warnings"], list)
+
+
+def test_import_reads_a_json_document(owner_api, umbrella_document):
+    content = json.dumps(umbrella_document).encode()
+    response = owner_api.post(
+        "/api/import/", {"file": upload("u.json", content)}, format="multipart"
+    )
+    assert response.status_code == 200
+    assert response.json()["document"]["dag_id"] == "umbrella"
+
+
+def test_import_never_runs_the_file(owner_api, tmp_path):
+    marker = tmp_path / "ran"
+    source = f"open({str(marker)!r}, 'w').write('x')\n".encode()
+    response = owner_api.post(
+        "/api/import/", {"file": upload("evil.py", source)}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert not marker.exists()
+
+
+def test_import_refuses_an_unsupported_file_saying_which_are_supported(owner_api):
+    response = owner_api.post(
+        "/api/import/", {"file": upload("notes.docx", b"hello")}, format="multipart"
+    )
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert ".py" in error["message"]
+
+
+def test_import_needs_a_file(owner_api):
+    response = owner_api.post("/api/import/", {}, format="multipart")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["location"]["path"] == "file"
