@@ -54,7 +54,7 @@ def import_file(filename: str, content: bytes) -> Imported:
                    data={"offset": exc.start}) from None
 
     if extension == ".py":
-        from .python_file import import_python
+        from .airflow_ast import import_python
 
         document, warnings = import_python(text, name)
     elif extension == ".json":

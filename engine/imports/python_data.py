@@ -69,15 +69,16 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
 
 
 def unary(op: ast.unaryop, value: Any) -> Any:
-    if not isinstance(value, PLAIN):
+    operand: Any = value
+    if not isinstance(operand, PLAIN):
         raise NotEvaluable("a unary operator on a non-value")
     try:
         if isinstance(op, ast.Not):
-            return not value
+            return not operand
         if isinstance(op, ast.USub):
-            return -value
+            return -operand
         if isinstance(op, ast.UAdd):
-            return +value
+            return +operand
     except TypeError as exc:
         raise NotEvaluable(str(exc)) from None
     raise NotEvaluable(type(op).__name__)
@@ -135,7 +136,8 @@ def subscript(container: Any, index: Any) -> Any:
 
 
 def _range(*args: Any) -> list[int]:
-    if not all(isinstance(a, int) and not isinstance(a, bool) for a in args) or not 1 <= len(args) <= 3:
+    integers = all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+    if not integers or not 1 <= len(args) <= 3:
         raise NotEvaluable("range() of non-integers")
     r = range(*args)
     if len(r) > MAX_LENGTH:
