@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .graph import topological_order
 from .spec import DEFAULT_POOL, SKIPPING_OPERATORS, Dag, Operator, WeightRule
-from .trigger_rules import RULES, RuleFn, TriggerRule
+from .trigger_rules import RULES, WAIT_THROUGH_EARLY_SUCCESS, RuleFn, TriggerRule
 
 
 @dataclass(slots=True)
@@ -31,6 +31,8 @@ class CompiledDag:
     pool_slots: list[int]
     skipping: list[bool]
     ignore_downstream: list[bool]
+    # 1 where a success of one upstream, with others unfinished, cannot change a wait.
+    waits_through_success: bytearray
     leaves: list[int]
     _priority: list[int] | None = None
 
@@ -84,6 +86,9 @@ def compile_dag(dag: Dag) -> CompiledDag:
         pool_slots=[t.pool_slots for t in tasks],
         skipping=[t.operator in SKIPPING_OPERATORS for t in tasks],
         ignore_downstream=[t.ignore_downstream_trigger_rules for t in tasks],
+        waits_through_success=bytearray(
+            t.trigger_rule in WAIT_THROUGH_EARLY_SUCCESS for t in tasks
+        ),
         leaves=[i for i in range(len(ids)) if not down[i]],
     )
 

@@ -253,6 +253,17 @@ class RunScheduler:
             self.finished += 1
         counter = self._counter(new)
         in_dirty, dirty = self.in_dirty, self.dirty
+        if new is SUCCESS:
+            waits, up = self.c.waits_through_success, self.c.up
+            n_s, n_k, n_f, n_u = self.n_s, self.n_k, self.n_f, self.n_u
+            for d in self.c.down[i]:
+                counter[d] += 1
+                if waits[d] and n_s[d] + n_k[d] + n_f[d] + n_u[d] < len(up[d]):
+                    continue  # still waiting for the others: nothing to decide yet
+                if not in_dirty[d]:
+                    in_dirty[d] = 1
+                    dirty.append(d)
+            return
         for d in self.c.down[i]:
             counter[d] += 1
             if not in_dirty[d]:

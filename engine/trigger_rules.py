@@ -147,6 +147,21 @@ RULES: dict[TriggerRule, RuleFn] = {
 }
 assert set(RULES) == set(TriggerRule), "every trigger rule needs a function"
 
+# Rules for which one more successful upstream cannot change a "wait" while other upstreams
+# are still running; the scheduler need not re-evaluate them then (a hot-loop saving, checked
+# exhaustively by the tests).
+WAIT_THROUGH_EARLY_SUCCESS: frozenset[TriggerRule] = frozenset(
+    {
+        TriggerRule.ALL_SUCCESS,
+        TriggerRule.ALL_DONE,
+        TriggerRule.ALL_DONE_MIN_ONE_SUCCESS,
+        TriggerRule.NONE_FAILED,
+        TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS,
+        TriggerRule.NONE_SKIPPED,
+        TriggerRule.ONE_FAILED,
+    }
+)
+
 # One line in plain words per rule, for the editor and for explanations.
 DESCRIPTIONS: dict[TriggerRule, str] = {
     TriggerRule.ALL_SUCCESS: "runs when every upstream succeeded (the default)",

@@ -57,7 +57,8 @@ def load(text: str, filename: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _TooManyAliases:
-        raise _error("bad_yaml", f"`{filename}` uses more than {MAX_ALIASES} YAML aliases") from None
+        raise _error("bad_yaml",
+                     f"`{filename}` uses more than {MAX_ALIASES} YAML aliases") from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise _error("bad_yaml", f"`{filename}` is not valid YAML: {exc.problem} "
@@ -131,7 +132,8 @@ class _DagReader:
                 builder.add_task(full, self.operator(task, full), self.task_arguments(task, full),
                                  group, 0)
             except DuplicateTask as exc:
-                raise _error("duplicate_task_id", f"task_id `{exc.task_id}` is used twice") from None
+                raise _error("duplicate_task_id",
+                             f"task_id `{exc.task_id}` is used twice") from None
             short_names.setdefault(name, full)
             dagsim = (task.get("params") or {}).get(PARAMS_KEY) if isinstance(
                 task.get("params"), dict) else None

@@ -4,7 +4,14 @@ import itertools
 
 import pytest
 
-from engine.trigger_rules import DESCRIPTIONS, RULES, Decision, TriggerRule, evaluate
+from engine.trigger_rules import (
+    DESCRIPTIONS,
+    RULES,
+    WAIT_THROUGH_EARLY_SUCCESS,
+    Decision,
+    TriggerRule,
+    evaluate,
+)
 
 R, W, K, U = Decision.RUN, Decision.WAIT, Decision.SKIP, Decision.UPSTREAM_FAILED
 
@@ -99,3 +106,12 @@ def test_every_settled_mix_gets_a_final_answer(rule):
 def test_every_rule_has_a_function_and_a_plain_words_description():
     assert set(RULES) == set(TriggerRule) == set(DESCRIPTIONS)
     assert all(DESCRIPTIONS[r] for r in TriggerRule)
+
+
+@pytest.mark.parametrize("rule", sorted(WAIT_THROUGH_EARLY_SUCCESS))
+def test_rules_marked_as_waiting_through_early_successes_really_do(rule):
+    # The scheduler skips re-evaluating these rules when a success leaves others unfinished.
+    for n in range(2, 6):
+        for s, k, f, u in itertools.product(range(n), repeat=4):
+            if s + k + f + u + 1 < n and evaluate(rule, n, s, k, f, u) == W:
+                assert evaluate(rule, n, s + 1, k, f, u) == W, (rule, n, s, k, f, u)
