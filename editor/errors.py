@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -42,6 +42,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(
             {"detail": str(exc), "current_version": exc.current},
             status=status.HTTP_412_PRECONDITION_FAILED,
+        )
+    if isinstance(exc, ParseError):
+        return Response(
+            {"errors": [problem("parse_error", str(exc.detail))]},
+            status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, ValidationError):
         return Response(

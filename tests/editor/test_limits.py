@@ -67,3 +67,17 @@ def test_a_browser_session_needs_the_csrf_token_to_write(owner, umbrella_documen
         "/api/dags/", {"document": umbrella_document}, format="json", HTTP_X_CSRFTOKEN=token
     )
     assert accepted.status_code == 201
+
+
+@pytest.mark.parametrize("depth", [100, 100_000])
+def test_a_body_nested_too_deeply_gets_400_not_a_crash(owner_api, depth):
+    body = '{"document": ' + "[" * depth + "]" * depth + "}"
+    response = owner_api.generic("POST", "/api/validate/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested deeper than 64 levels" in response.json()["errors"][0]["message"]
+
+
+def test_a_body_that_is_not_json_gets_400(owner_api):
+    response = owner_api.generic("POST", "/api/dags/", "{nope", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["errors"][0]["message"]
