@@ -110,6 +110,55 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exports import ExportError, export
+
+    doc = read_json(args.dag, "DAG")
+    states = None
+    if args.states:
+        trace = read_json(args.states, "run trace")
+        # A whole trace (`simulate` output) or just its task_id -> state mapping.
+        states = trace.get("states", trace) if isinstance(trace, dict) else trace
+    try:
+        exported = export(doc, args.format, states=states)
+    except InvalidDocument as exc:
+        return _fail(exc.problems, False)
+    except ExportError as exc:
+        return _fail([Problem("export_failed", str(exc))], False)
+    for p in exported.warnings:
+        print(p, file=sys.stderr)
+    if args.output:
+        Path(args.output).write_bytes(exported.content)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.content)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .imports import MAX_BYTES, import_file
+
+    try:
+        if args.file == "-":
+            content = sys.stdin.buffer.read(max(MAX_BYTES.values()) + 1)
+        else:
+            with open(args.file, "rb") as f:
+                content = f.read(max(MAX_BYTES.values()) + 1)
+    except OSError as exc:
+        raise InputError(
+            Problem("unreadable_file", f"cannot read {args.file}: {exc.strerror}", path=args.file)
+        ) from None
+    name = args.name or Path(args.file).name
+    try:
+        imported = import_file(name, content)
+    except InvalidDocument as exc:
+        return _fail(exc.problems, args.pretty)
+    for p in imported.warnings:
+        print(p, file=sys.stderr)
+    _print(imported.document, args.pretty)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m engine", description="Validate and simulate Airflow-style DAGs."
@@ -129,6 +178,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--explain", metavar="TASK_ID", help="print why TASK_ID ended as it did")
     p.add_argument("--pretty", action="store_true", help="indent the JSON output")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("export", help="write a DAG as an Airflow file, JSON, YAML or a drawing")
+    p.add_argument("dag", help="DAG document (JSON, - for stdin)")
+    p.add_argument(
+        "--format",
+        required=True,
+        choices=["airflow", "taskflow", "json", "yaml", "dot", "svg", "png"],
+        help="airflow/taskflow: Airflow 3 .py; yaml: dag-factory; dot/svg/png: Graphviz",
+    )
+    p.add_argument("--states", metavar="RUN_TRACE", help="colour a drawing by a run's states")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="read an Airflow .py (never executed), YAML or JSON DAG")
+    p.add_argument("file", help="FILE.py, FILE.yaml or FILE.json (- for stdin, with --name)")
+    p.add_argument("--name", help="file name that tells the format when reading stdin")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON output")
+    p.set_defaults(func=cmd_import)
     return parser
 
 
