@@ -27,7 +27,14 @@ from .python_source import (
 MEDIA_TYPE = "text/x-python"
 # Names the file defines itself; task variables must not shadow them.
 RESERVED = {
-    "DAG", "dag", "datetime", "timedelta", "timezone", "default_args", "do_work", "keep_going",
+    "DAG",
+    "dag",
+    "datetime",
+    "timedelta",
+    "timezone",
+    "default_args",
+    "do_work",
+    "keep_going",
     *(cls for _, cls in OPERATOR_CLASSES.values()),
 }
 
@@ -48,20 +55,34 @@ def airflow_source(doc: dict[str, Any]) -> str:
         downstream[up].append(down)
 
     used_ops = {t["operator"] for t in tasks}
-    lines = [f'"""{doc["dag_id"]}: an Airflow 3 DAG exported from dagsim.', "",
-             "The callables are stubs: replace their bodies with the tasks' real work.", '"""',
-             "", "from datetime import datetime, timedelta, timezone", ""]
+    lines = [
+        f'"""{doc["dag_id"]}: an Airflow 3 DAG exported from dagsim.',
+        "",
+        "The callables are stubs: replace their bodies with the tasks' real work.",
+        '"""',
+        "",
+        "from datetime import datetime, timedelta, timezone",
+        "",
+    ]
     lines += _imports(used_ops)
     lines += ["from airflow.sdk import DAG", "", ""]
 
     functions: dict[str, str] = {}
     if any(t["operator"] == "python" and not _has_xcom(t) for t in tasks):
-        lines += ["def do_work(**context):",
-                  '    """Stub: the real work of the python tasks goes here."""', "", ""]
+        lines += [
+            "def do_work(**context):",
+            '    """Stub: the real work of the python tasks goes here."""',
+            "",
+            "",
+        ]
     if "short_circuit" in used_ops:
-        lines += ["def keep_going(**context):",
-                  '    """Stub condition: return False to skip what follows."""',
-                  "    return True", "", ""]
+        lines += [
+            "def keep_going(**context):",
+            '    """Stub condition: return False to skip what follows."""',
+            "    return True",
+            "",
+            "",
+        ]
     for task in tasks:
         tid = task["task_id"]
         if task["operator"] == "branch":
@@ -91,8 +112,10 @@ def _imports(used_ops: set[str]) -> list[str]:
     for op in used_ops:
         module, cls = OPERATOR_CLASSES[op]
         by_module.setdefault(module, set()).add(cls)
-    return [f"from {module} import {', '.join(sorted(classes))}"
-            for module, classes in sorted(by_module.items())]
+    return [
+        f"from {module} import {', '.join(sorted(classes))}"
+        for module, classes in sorted(by_module.items())
+    ]
 
 
 def _has_xcom(task: dict[str, Any]) -> bool:
@@ -100,8 +123,10 @@ def _has_xcom(task: dict[str, Any]) -> bool:
 
 
 def _branch_function(name: str, task_id: str, choices: list[str]) -> list[str]:
-    lines = [f"def {name}(**context):",
-             f'    """Stub for `{task_id}`: return the ids of the downstream tasks to follow."""']
+    lines = [
+        f"def {name}(**context):",
+        f'    """Stub for `{task_id}`: return the ids of the downstream tasks to follow."""',
+    ]
     if choices:
         others = ", ".join(choices[1:])
         also = f"  # also possible: {others}" if others else ""
@@ -112,15 +137,19 @@ def _branch_function(name: str, task_id: str, choices: list[str]) -> list[str]:
 
 
 def _xcom_function(name: str, task: dict[str, Any]) -> list[str]:
-    lines = [f"def {name}(**context):",
-             f'    """Stub for `{task["task_id"]}`: its real work goes here."""']
+    lines = [
+        f"def {name}(**context):",
+        f'    """Stub for `{task["task_id"]}`: its real work goes here."""',
+    ]
     for pull in task.get("xcom_pull") or []:
         key = pull.get("key", "return_value")
-        lines.append(f'    context["ti"].xcom_pull(task_ids={literal(pull["task_id"])}, '
-                     f"key={literal(key)})")
+        lines.append(
+            f'    context["ti"].xcom_pull(task_ids={literal(pull["task_id"])}, key={literal(key)})'
+        )
     for key, value in (task.get("xcom_push") or {}).items():
-        lines.append(f'    context["ti"].xcom_push(key={literal(str(key))}, '
-                     f"value={literal(value)})")
+        lines.append(
+            f'    context["ti"].xcom_push(key={literal(str(key))}, value={literal(value)})'
+        )
     return lines + ["", ""]
 
 

@@ -58,15 +58,21 @@ def drawing(doc: dict[str, Any], states: dict[str, str] | None = None) -> graphv
             fill, text = STATE_COLORS[state], STATE_TEXT_COLORS.get(state, "black")
         else:
             fill, text = UI_COLORS[task["operator"]], "black"
-        graph.node(graphviz.nohtml(tid), label=graphviz.escape(tid), color=text, fontcolor=text,
-                   fillcolor=fill)
+        graph.node(
+            graphviz.nohtml(tid),
+            label=graphviz.escape(tid),
+            color=text,
+            fontcolor=text,
+            fillcolor=fill,
+        )
     for up, down in doc["edges"]:
         graph.edge(graphviz.nohtml(up), graphviz.nohtml(down))
     return graph
 
 
-def export_graphviz(doc: dict[str, Any], fmt: str, states: dict[str, str] | None,
-                    positions: dict[str, dict] | None) -> Exported:
+def export_graphviz(
+    doc: dict[str, Any], fmt: str, states: dict[str, str] | None, positions: dict[str, dict] | None
+) -> Exported:
     warnings: list[Problem] = []
     states = _checked_states(doc, states, warnings)
     graph = drawing(doc, states)
@@ -85,18 +91,21 @@ def export_graphviz(doc: dict[str, Any], fmt: str, states: dict[str, str] | None
             content = run_graphviz("dot", fmt, graph.source.encode(), LAYOUT_TIME_LIMIT_S)
         except GraphvizError as exc:
             warnings.append(fallback_warning(exc))
-            fixed = layered_positions([t["task_id"] for t in doc["tasks"]],
-                                      [(e[0], e[1]) for e in doc["edges"]])
+            fixed = layered_positions(
+                [t["task_id"] for t in doc["tasks"]], [(e[0], e[1]) for e in doc["edges"]]
+            )
             graph = drawing(doc, states)
             graph.graph_attr["label"] = graphviz.escape(
-                f"{doc['dag_id']}\n(quick layout: Graphviz dot did not finish in time)")
+                f"{doc['dag_id']}\n(quick layout: Graphviz dot did not finish in time)"
+            )
             if fmt == "png" and len(doc["tasks"]) > PNG_FULL_DPI_TASKS:
                 graph.graph_attr["dpi"] = "48"
     if fixed is not None:
         _pin(graph, doc, fixed)
         try:
-            content = run_graphviz("neato", fmt, graph.source.encode(),
-                                   FIXED_RENDER_TIME_LIMIT_S, extra=["-n2"])
+            content = run_graphviz(
+                "neato", fmt, graph.source.encode(), FIXED_RENDER_TIME_LIMIT_S, extra=["-n2"]
+            )
         except GraphvizError as exc:
             raise ExportError(f"Graphviz could not draw this DAG: {exc}") from exc
     if fmt == "svg":
@@ -114,26 +123,34 @@ def _pin(graph: graphviz.Digraph, doc: dict[str, Any], positions: Positions) -> 
         graph.node(graphviz.nohtml(tid), pos=f"{x:.1f},{-y:.1f}!")
 
 
-def _checked_states(doc: dict[str, Any], states: dict[str, str] | None,
-                    warnings: list[Problem]) -> dict[str, str] | None:
+def _checked_states(
+    doc: dict[str, Any], states: dict[str, str] | None, warnings: list[Problem]
+) -> dict[str, str] | None:
     if states is None:
         return None
     if not isinstance(states, dict):
         raise ExportError("states must be an object of task_id -> state")
     bad = sorted({str(s) for s in states.values() if s not in STATE_COLORS})
     if bad:
-        raise ExportError(f"unknown task state(s) {', '.join(bad)} "
-                          f"(states: {', '.join(STATE_COLORS)})")
+        raise ExportError(
+            f"unknown task state(s) {', '.join(bad)} (states: {', '.join(STATE_COLORS)})"
+        )
     ids = {t["task_id"] for t in doc["tasks"]}
     unknown = sorted(str(t) for t in states if t not in ids)
     if unknown:
-        warnings.append(Problem("unknown_task", "states given for tasks not in the DAG, ignored: "
-                                + ", ".join(unknown[:10]), severity=WARNING))
+        warnings.append(
+            Problem(
+                "unknown_task",
+                "states given for tasks not in the DAG, ignored: " + ", ".join(unknown[:10]),
+                severity=WARNING,
+            )
+        )
     return states
 
 
-def _usable_positions(doc: dict[str, Any], positions: dict[str, dict] | None,
-                      warnings: list[Problem]) -> Positions | None:
+def _usable_positions(
+    doc: dict[str, Any], positions: dict[str, dict] | None, warnings: list[Problem]
+) -> Positions | None:
     """The editor's positions when they place every task with numbers; else None (lay out)."""
     if not positions:
         return None
@@ -143,15 +160,23 @@ def _usable_positions(doc: dict[str, Any], positions: dict[str, dict] | None,
         try:
             usable[task["task_id"]] = {"x": float(spot["x"]), "y": float(spot["y"])}  # type: ignore[index]
         except (TypeError, KeyError, ValueError):
-            warnings.append(Problem(
-                "positions_incomplete",
-                f"no usable position for task `{task['task_id']}`; the DAG was laid out afresh",
-                severity=WARNING, task_id=task["task_id"]))
+            warnings.append(
+                Problem(
+                    "positions_incomplete",
+                    f"no usable position for task `{task['task_id']}`; the DAG was laid out afresh",
+                    severity=WARNING,
+                    task_id=task["task_id"],
+                )
+            )
             return None
     if any(v != v or abs(v) == float("inf") for p in usable.values() for v in p.values()):
-        warnings.append(Problem("positions_incomplete",
-                                "positions must be finite numbers; the DAG was laid out afresh",
-                                severity=WARNING))
+        warnings.append(
+            Problem(
+                "positions_incomplete",
+                "positions must be finite numbers; the DAG was laid out afresh",
+                severity=WARNING,
+            )
+        )
         return None
     return usable
 

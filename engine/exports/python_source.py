@@ -73,8 +73,15 @@ def timedelta_source(seconds: float) -> str:
 
 def datetime_source(value: str) -> str:
     moment = parse_datetime(value)
-    parts = [moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
-             moment.microsecond]
+    parts = [
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    ]
     while len(parts) > 3 and parts[-1] == 0:
         parts.pop()
     return f"datetime({', '.join(str(p) for p in parts)}, tzinfo=timezone.utc)"
@@ -225,7 +232,10 @@ def _ruff_format(source: str, filename: str) -> str | None:
     try:
         proc = subprocess.run(
             [ruff, "format", "--isolated", "--stdin-filename", filename, "-"],
-            input=source.encode(), capture_output=True, timeout=FORMAT_TIMEOUT_S, check=False,
+            input=source.encode(),
+            capture_output=True,
+            timeout=FORMAT_TIMEOUT_S,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -34,7 +34,13 @@ from .python_source import (
 MEDIA_TYPE = "text/x-python"
 DECORATORS = {"python": "task", "branch": "task.branch", "short_circuit": "task.short_circuit"}
 RESERVED = {
-    "DAG", "dag", "task", "datetime", "timedelta", "timezone", "default_args",
+    "DAG",
+    "dag",
+    "task",
+    "datetime",
+    "timedelta",
+    "timezone",
+    "default_args",
     *(cls for _, cls in OPERATOR_CLASSES.values()),
 }
 
@@ -63,9 +69,15 @@ def taskflow_source(doc: dict[str, Any]) -> str:
     passed = _passed_as_arguments(doc, by_id)
 
     classic_ops = {t["operator"] for t in tasks if t["operator"] not in DECORATORS}
-    lines = [f'"""{doc["dag_id"]}: an Airflow 3 TaskFlow DAG exported from dagsim.', "",
-             "The @task functions are stubs: replace their bodies with the tasks' real work.",
-             '"""', "", "from datetime import datetime, timedelta, timezone", ""]
+    lines = [
+        f'"""{doc["dag_id"]}: an Airflow 3 TaskFlow DAG exported from dagsim.',
+        "",
+        "The @task functions are stubs: replace their bodies with the tasks' real work.",
+        '"""',
+        "",
+        "from datetime import datetime, timedelta, timezone",
+        "",
+    ]
     for op in sorted(classic_ops):
         module, cls = OPERATOR_CLASSES[op]
         lines.append(f"from {module} import {cls}")
@@ -83,8 +95,10 @@ def taskflow_source(doc: dict[str, Any]) -> str:
     for task in tasks:
         tid, var = task["task_id"], names.of[task["task_id"]]
         if task["operator"] in DECORATORS:
-            arguments = [f"{_parameter(key)}={names.of[up]}[{literal(key)}]"
-                         for up, key in passed.get(tid, [])]
+            arguments = [
+                f"{_parameter(key)}={names.of[up]}[{literal(key)}]"
+                for up, key in passed.get(tid, [])
+            ]
             lines.append(f"    {var} = {call_source(var, arguments)}")
         else:
             kwargs = [f"task_id={literal(tid)}", *task_arguments(task)]
@@ -112,10 +126,13 @@ def _passed_as_arguments(doc: dict[str, Any], by_id: dict[str, dict]) -> dict[st
         for pull in task.get("xcom_pull") or []:
             up, key = pull["task_id"], pull.get("key", "return_value")
             source = by_id.get(up)
-            if (source is not None and source["operator"] in DECORATORS
-                    and (up, task["task_id"]) in edges
-                    and key in (source.get("xcom_push") or {})
-                    and (up, key) not in passed.get(task["task_id"], [])):
+            if (
+                source is not None
+                and source["operator"] in DECORATORS
+                and (up, task["task_id"]) in edges
+                and key in (source.get("xcom_push") or {})
+                and (up, key) not in passed.get(task["task_id"], [])
+            ):
                 passed.setdefault(task["task_id"], []).append((up, key))
     return passed
 
@@ -124,8 +141,9 @@ def _parameter(key: str) -> str:
     return Names().fresh(key)
 
 
-def _function(task: dict[str, Any], names: Names, choices: list[str],
-              passed: dict[str, list]) -> list[str]:
+def _function(
+    task: dict[str, Any], names: Names, choices: list[str], passed: dict[str, list]
+) -> list[str]:
     tid, op = task["task_id"], task["operator"]
     var = names.of[tid]
     decorator_args = task_arguments(task)
@@ -147,8 +165,10 @@ def _function(task: dict[str, Any], names: Names, choices: list[str],
         else:
             lines.append("        return []")
     elif op == "short_circuit":
-        lines += ['        """Stub condition: return False to skip what follows."""',
-                  "        return True"]
+        lines += [
+            '        """Stub condition: return False to skip what follows."""',
+            "        return True",
+        ]
     else:
         lines.append('        """Stub: the real work goes here."""')
         if pushes:

@@ -22,8 +22,14 @@ MEDIA_TYPE = "application/yaml"
 PARAMS_KEY = "dagsim"
 STUB_MODULE = "dagsim_stubs"
 # Task fields written as operator keyword arguments of the same name.
-OPERATOR_KWARGS = ("trigger_rule", "retries", "pool", "pool_slots", "priority_weight",
-                   "weight_rule")
+OPERATOR_KWARGS = (
+    "trigger_rule",
+    "retries",
+    "pool",
+    "pool_slots",
+    "priority_weight",
+    "weight_rule",
+)
 # DAG fields written under their own (dag-factory / Airflow) names.
 DAG_KWARGS = ("schedule", "max_active_tasks")
 
@@ -87,8 +93,9 @@ def dag_factory_config(doc: dict[str, Any]) -> dict[str, Any]:
     for up, down in doc["edges"]:
         upstream[down].append(up)
         downstream[up].append(down)
-    dag["tasks"] = [_task(t, upstream[t["task_id"]], downstream[t["task_id"]])
-                    for t in doc["tasks"]]
+    dag["tasks"] = [
+        _task(t, upstream[t["task_id"]], downstream[t["task_id"]]) for t in doc["tasks"]
+    ]
     return {doc["dag_id"]: dag}
 
 
@@ -108,8 +115,11 @@ def _task(task: dict[str, Any], upstream: list[str], downstream: list[str]) -> d
             out[key] = task[key]
     if "retry_delay_s" in task:
         out["retry_delay"] = timedelta_object(task["retry_delay_s"])
-    dagsim = {k: v for k, v in task.items()
-              if k not in ("task_id", "operator", "retry_delay_s", *OPERATOR_KWARGS)}
+    dagsim = {
+        k: v
+        for k, v in task.items()
+        if k not in ("task_id", "operator", "retry_delay_s", *OPERATOR_KWARGS)
+    }
     if op == "short_circuit" and "ignore_downstream_trigger_rules" in dagsim:
         out["ignore_downstream_trigger_rules"] = dagsim.pop("ignore_downstream_trigger_rules")
     if upstream:
@@ -120,7 +130,13 @@ def _task(task: dict[str, Any], upstream: list[str], downstream: list[str]) -> d
 
 
 def export_yaml(doc: dict[str, Any]) -> Exported:
-    body = yaml.dump(dag_factory_config(doc), Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, default_flow_style=False, width=100)
+    body = yaml.dump(
+        dag_factory_config(doc),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
     text = HEADER.format(dag_id=doc["dag_id"], stubs=STUB_MODULE, key=PARAMS_KEY) + body
     return Exported(text.encode(), MEDIA_TYPE, f"{file_stem(doc['dag_id'])}.yaml")

@@ -37,21 +37,29 @@ def import_file(filename: str, content: bytes) -> Imported:
     that is not UTF-8, a file that cannot be parsed, or a DAG that does not validate.
     """
     name = str(filename or "")
-    extension = name[name.rfind("."):].lower() if "." in name else ""
+    extension = name[name.rfind(".") :].lower() if "." in name else ""
     if extension not in MAX_BYTES:
-        raise fail("unsupported_file",
-                   f"cannot import `{name or 'the file'}`: dagsim imports Airflow DAG files "
-                   "(.py), dag-factory YAML (.yaml, .yml) and interchange JSON (.json)")
+        raise fail(
+            "unsupported_file",
+            f"cannot import `{name or 'the file'}`: dagsim imports Airflow DAG files "
+            "(.py), dag-factory YAML (.yaml, .yml) and interchange JSON (.json)",
+        )
     limit = MAX_BYTES[extension]
     if len(content) > limit:
-        raise fail("file_too_large",
-                   f"`{name}` is {len(content):,} bytes; the limit for {extension} files is "
-                   f"{limit:,} bytes", data={"limit": limit, "size": len(content)})
+        raise fail(
+            "file_too_large",
+            f"`{name}` is {len(content):,} bytes; the limit for {extension} files is "
+            f"{limit:,} bytes",
+            data={"limit": limit, "size": len(content)},
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise fail("not_utf8", f"`{name}` is not UTF-8 text (byte {exc.start} cannot be read)",
-                   data={"offset": exc.start}) from None
+        raise fail(
+            "not_utf8",
+            f"`{name}` is not UTF-8 text (byte {exc.start} cannot be read)",
+            data={"offset": exc.start},
+        ) from None
 
     if extension == ".py":
         from .airflow_ast import import_python
@@ -74,8 +82,9 @@ def finish(document: dict[str, Any], warnings: list[Problem]) -> Imported:
     errors = [p for p in problems if p.severity == ERROR]
     if errors:
         raise InvalidDocument([*errors, *[p for p in warnings if p.severity == ERROR]])
-    return Imported(normalize_document(document),
-                    [*warnings, *[p for p in problems if p.severity == WARNING]])
+    return Imported(
+        normalize_document(document), [*warnings, *[p for p in problems if p.severity == WARNING]]
+    )
 
 
 __all__ = ["MAX_BYTES", "Imported", "import_file"]

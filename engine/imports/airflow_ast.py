@@ -57,8 +57,21 @@ MAX_LOOP_TURNS = 100_000
 MAX_CALL_DEPTH = 40
 
 # Names a DAG file may use without importing them (star imports, sloppy files): read by name.
-BARE_NAMES = {"DAG", "dag", "task", "task_group", "TaskGroup", "Label", "chain", "chain_linear",
-              "cross_downstream", "timedelta", "datetime", "TriggerRule", *CLASS_OPERATORS}
+BARE_NAMES = {
+    "DAG",
+    "dag",
+    "task",
+    "task_group",
+    "TaskGroup",
+    "Label",
+    "chain",
+    "chain_linear",
+    "cross_downstream",
+    "timedelta",
+    "datetime",
+    "TriggerRule",
+    *CLASS_OPERATORS,
+}
 
 
 class _Return(Exception):
@@ -112,8 +125,7 @@ class DagFileReader(AirflowCalls):
         line = node if isinstance(node, int) or node is None else getattr(node, "lineno", None)
         target = self.dag_stack[-1].warnings if self.dag_stack else self.warnings
         text = f"line {line}: {message}" if line else message
-        target.append(Problem(code, text, severity=WARNING, path=f"line {line}" if line else None,
-                              data={"line": line} if line else {}))
+        target.append(Problem(code, text, severity=WARNING, data={"line": line} if line else {}))
 
     def tick(self) -> None:
         self.steps += 1
@@ -123,15 +135,19 @@ class DagFileReader(AirflowCalls):
     def read(self, tree: ast.Module) -> list[DagBuilder]:
         builtins = Scope()
         builtins.names.update({name: Builtin(name) for name in BUILTINS})
-        builtins.names.update({"print": Builtin("print"), "__name__": "dag_file",
-                               "__file__": self.filename})
+        builtins.names.update(
+            {"print": Builtin("print"), "__name__": "dag_file", "__file__": self.filename}
+        )
         module = Scope(builtins)
         self.run_block(tree.body, module)
         for factory in self.dag_factories:
             if not factory.called:
                 name = factory.function.node.name
-                self.warn(factory.function.node, f"the @dag function `{name}` is never called, "
-                          "so Airflow would not load it; read anyway")
+                self.warn(
+                    factory.function.node,
+                    f"the @dag function `{name}` is never called, "
+                    "so Airflow would not load it; read anyway",
+                )
                 self.call_dag_factory(factory, [], {}, factory.function.node)
         return self.dags
 
@@ -152,8 +168,9 @@ class DagFileReader(AirflowCalls):
             return  # a docstring or a bare literal
         value = self.eval(node.value, scope)
         if isinstance(value, Unknown) and isinstance(node.value, ast.Call):
-            self.warn(node, f"`{self.snippet(node.value)}` is not understood ({value.why}); "
-                      "ignored")
+            self.warn(
+                node, f"`{self.snippet(node.value)}` is not understood ({value.why}); ignored"
+            )
 
     def run_Assign(self, node: ast.Assign, scope: Scope) -> None:
         value = self.eval(node.value, scope)
@@ -171,8 +188,11 @@ class DagFileReader(AirflowCalls):
         value = self.eval(node.value, scope)
         if isinstance(node.op, (ast.RShift, ast.LShift)):
             result = self.dependency(node.op, current, value, node)
-        elif isinstance(current, list) and isinstance(node.op, ast.Add) and isinstance(
-                value, (list, tuple)):
+        elif (
+            isinstance(current, list)
+            and isinstance(node.op, ast.Add)
+            and isinstance(value, (list, tuple))
+        ):
             current.extend(value)  # `tasks += [...]` changes the list in place, as Python does
             result = current
         else:
@@ -184,12 +204,16 @@ class DagFileReader(AirflowCalls):
             scope.names[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = list(value) if isinstance(value, (list, tuple)) else None
-            if items is None or len(items) != len(target.elts) or any(
-                    isinstance(e, ast.Starred) for e in target.elts):
+            if (
+                items is None
+                or len(items) != len(target.elts)
+                or any(isinstance(e, ast.Starred) for e in target.elts)
+            ):
                 for element in target.elts:
                     name = element.value if isinstance(element, ast.Starred) else element
-                    self.assign(name, Unknown("an unpacking not understood", node.lineno),
-                                scope, node)
+                    self.assign(
+                        name, Unknown("an unpacking not understood", node.lineno), scope, node
+                    )
                 return
             for element, item in zip(target.elts, items, strict=True):
                 self.assign(element, item, scope, node)
@@ -198,17 +222,24 @@ class DagFileReader(AirflowCalls):
             key = self.eval(target.slice, scope)
             if isinstance(container, dict) and isinstance(key, (str, int, float, bool, tuple)):
                 container[key] = value
-            elif (isinstance(container, list) and isinstance(key, int)
-                  and -len(container) <= key < len(container)):
+            elif (
+                isinstance(container, list)
+                and isinstance(key, int)
+                and -len(container) <= key < len(container)
+            ):
                 container[key] = value
         # Attribute targets (`dag.doc_md = ...`) set nothing the simulator uses.
 
     def run_If(self, node: ast.If, scope: Scope) -> None:
         test = self.eval(node.test, scope)
-        if isinstance(test, Unknown) or not isinstance(test, (str, int, float, bool, type(None),
-                                                                list, tuple, dict)):
-            self.warn(node, f"cannot tell whether `if {self.snippet(node.test)}` holds; "
-                      "neither branch was read")
+        if isinstance(test, Unknown) or not isinstance(
+            test, (str, int, float, bool, type(None), list, tuple, dict)
+        ):
+            self.warn(
+                node,
+                f"cannot tell whether `if {self.snippet(node.test)}` holds; "
+                "neither branch was read",
+            )
             return
         self.run_block(node.body if test else node.orelse, scope)
 
@@ -217,8 +248,11 @@ class DagFileReader(AirflowCalls):
         items = self.iteration(iterable)
         if items is None:
             why = f" ({iterable.why})" if isinstance(iterable, Unknown) else ""
-            self.warn(node, f"cannot tell what `for ... in {self.snippet(node.iter)}` loops over"
-                      f"{why}; the loop was not read")
+            self.warn(
+                node,
+                f"cannot tell what `for ... in {self.snippet(node.iter)}` loops over"
+                f"{why}; the loop was not read",
+            )
             return
         for item in items:
             self.loop_turns += 1
@@ -284,7 +318,9 @@ class DagFileReader(AirflowCalls):
         bases = [self.eval(b, scope) for b in node.bases]
         operator_like = any(
             (isinstance(b, Imported) and (b.name.endswith(("Operator", "Sensor"))))
-            or (isinstance(b, CustomClass) and b.operator_like) for b in bases)
+            or (isinstance(b, CustomClass) and b.operator_like)
+            for b in bases
+        )
         scope.names[node.name] = CustomClass(node.name, operator_like)
 
     def run_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
@@ -296,8 +332,12 @@ class DagFileReader(AirflowCalls):
                 continue
             if decorator.kind == "task":
                 if decorator.flavour and decorator.flavour not in DECORATOR_OPERATORS:
-                    self.warn(decorator_node, f"`@task.{decorator.flavour}` is not simulated as "
-                              "such; its tasks are imported as python tasks", "unknown_operator")
+                    self.warn(
+                        decorator_node,
+                        f"`@task.{decorator.flavour}` is not simulated as "
+                        "such; its tasks are imported as python tasks",
+                        "unknown_operator",
+                    )
                 value = TaskFactory(function, decorator.operator, decorator.kwargs)
             elif decorator.kind == "task_group":
                 value = GroupFactory(function, decorator.kwargs)
@@ -320,8 +360,11 @@ class DagFileReader(AirflowCalls):
                 self.group_stack.append(value.group)
                 pushed_groups += 1
             else:
-                self.warn(item.context_expr, f"`with {self.snippet(item.context_expr)}` is not a "
-                          "DAG or TaskGroup; its body was read as plain code")
+                self.warn(
+                    item.context_expr,
+                    f"`with {self.snippet(item.context_expr)}` is not a "
+                    "DAG or TaskGroup; its body was read as plain code",
+                )
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, value, scope, node)
         try:
@@ -375,8 +418,9 @@ class DagFileReader(AirflowCalls):
                 return inner
             if not isinstance(spec, str):
                 return Unknown("an f-string format not understood", node.lineno)
-            text = self.plain(lambda i=inner, s=spec, c=value.conversion: format_value(i, c, s),
-                              node)
+            text = self.plain(
+                lambda i=inner, s=spec, c=value.conversion: format_value(i, c, s), node
+            )
             if isinstance(text, Unknown):
                 return text
             parts.append(text)
@@ -440,8 +484,11 @@ class DagFileReader(AirflowCalls):
             result = self.eval(value_node, scope)
             if isinstance(result, Unknown):
                 return result
-            truthy = bool(result) if isinstance(result, (str, int, float, bool, type(None), list,
-                                                          tuple, dict)) else True
+            truthy = (
+                bool(result)
+                if isinstance(result, (str, int, float, bool, type(None), list, tuple, dict))
+                else True
+            )
             if isinstance(node.op, ast.And) and not truthy:
                 return result
             if isinstance(node.op, ast.Or) and truthy:
@@ -474,8 +521,10 @@ class DagFileReader(AirflowCalls):
         return self.plain(lambda: subscript(container, index), node)
 
     def eval_Slice(self, node: ast.Slice, scope: Scope) -> Any:
-        parts = [self.eval(p, scope) if p is not None else None
-                 for p in (node.lower, node.upper, node.step)]
+        parts = [
+            self.eval(p, scope) if p is not None else None
+            for p in (node.lower, node.upper, node.step)
+        ]
         if not all(p is None or isinstance(p, int) for p in parts):
             return Unknown("a slice of non-integers", node.lineno)
         return slice(*parts)
@@ -492,8 +541,9 @@ class DagFileReader(AirflowCalls):
             return target.builder.dag_id
         return BoundMethod(target, node.attr)
 
-    def eval_ListComp(self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp,
-                      scope: Scope) -> Any:
+    def eval_ListComp(
+        self, node: ast.ListComp | ast.GeneratorExp | ast.SetComp, scope: Scope
+    ) -> Any:
         results: list = []
         inner = Scope(scope)
         for _ in self.comprehension(node.generators, 0, inner, node):
@@ -512,16 +562,20 @@ class DagFileReader(AirflowCalls):
             out[key] = self.eval(node.value, inner)
         return out
 
-    def comprehension(self, generators: list[ast.comprehension], i: int, scope: Scope,
-                      node: ast.expr) -> Iterator[None]:
+    def comprehension(
+        self, generators: list[ast.comprehension], i: int, scope: Scope, node: ast.expr
+    ) -> Iterator[None]:
         if i == len(generators):
             yield None
             return
         generator = generators[i]
         items = self.iteration(self.eval(generator.iter, scope))
         if items is None:
-            self.warn(node, f"cannot tell what `{self.snippet(generator.iter)}` holds; "
-                      "the comprehension was not read")
+            self.warn(
+                node,
+                f"cannot tell what `{self.snippet(generator.iter)}` holds; "
+                "the comprehension was not read",
+            )
             return
         for item in items:
             self.loop_turns += 1
@@ -624,7 +678,7 @@ class DagFileReader(AirflowCalls):
             else:
                 scope.names[param.arg] = Unknown(f"parameter `{param.arg}` has no value", line)
         if spec.vararg:
-            scope.names[spec.vararg.arg] = tuple(args[len(positional):])
+            scope.names[spec.vararg.arg] = tuple(args[len(positional) :])
         if spec.kwarg:
             scope.names[spec.kwarg.arg] = dict(kwargs)
 
@@ -638,37 +692,57 @@ def import_python(source: str, filename: str) -> tuple[dict[str, Any], list[Prob
     try:
         tree = ast.parse(source, filename=filename)
     except SyntaxError as exc:
-        raise _failure("syntax_error", f"line {exc.lineno}: {exc.msg}", exc.lineno,
-                       column=exc.offset) from None
+        raise _failure(
+            "syntax_error", f"line {exc.lineno}: {exc.msg}", exc.lineno, column=exc.offset
+        ) from None
     except (ValueError, RecursionError, MemoryError) as exc:
         raise _failure("syntax_error", f"the file cannot be parsed as Python: {exc}") from None
     reader = DagFileReader(source, filename)
     try:
         dags = reader.read(tree)
     except DuplicateTask as exc:
-        raise _failure("duplicate_task_id", f"line {exc.line}: {exc}", exc.line,
-                       task_id=exc.task_id) from None
+        raise _failure(
+            "duplicate_task_id", f"line {exc.line}: {exc}", exc.line, task_id=exc.task_id
+        ) from None
     except ImportLimit as exc:
         raise _failure("import_limit", f"the file is too costly to read: {exc}") from None
     if not dags:
-        raise _failure("no_dag", f"no DAG found in `{filename}`: dagsim looks for `with DAG(...)`,"
-                       " `DAG(...)` and `@dag` functions")
+        raise _failure(
+            "no_dag",
+            f"no DAG found in `{filename}`: dagsim looks for `with DAG(...)`,"
+            " `DAG(...)` and `@dag` functions",
+        )
     chosen = next((d for d in dags if d.tasks), dags[0])
     warnings = list(reader.warnings)
     if len(dags) > 1:
         others = ", ".join(f"`{d.dag_id}`" for d in dags if d is not chosen)
-        warnings.append(Problem("several_dags", f"the file declares {len(dags)} DAGs; imported "
-                                f"`{chosen.dag_id}` and left out {others}", severity=WARNING))
+        warnings.append(
+            Problem(
+                "several_dags",
+                f"the file declares {len(dags)} DAGs; imported "
+                f"`{chosen.dag_id}` and left out {others}",
+                severity=WARNING,
+            )
+        )
     document = chosen.document()
     warnings += chosen.warnings
     if not chosen.tasks:
-        warnings.append(Problem("no_tasks", f"DAG `{chosen.dag_id}` has no tasks dagsim could "
-                                "read", severity=WARNING))
+        warnings.append(
+            Problem(
+                "no_tasks",
+                f"DAG `{chosen.dag_id}` has no tasks dagsim could read",
+                severity=WARNING,
+            )
+        )
     return document, warnings
 
 
-def _failure(code: str, message: str, line: int | None = None, column: int | None = None,
-             task_id: str | None = None) -> InvalidDocument:
+def _failure(
+    code: str,
+    message: str,
+    line: int | None = None,
+    column: int | None = None,
+    task_id: str | None = None,
+) -> InvalidDocument:
     data = {k: v for k, v in (("line", line), ("column", column)) if v is not None}
-    return InvalidDocument([Problem(code, message, path=f"line {line}" if line else None,
-                                    task_id=task_id, data=data)])
+    return InvalidDocument([Problem(code, message, task_id=task_id, data=data)])

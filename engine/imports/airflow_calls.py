@@ -75,8 +75,12 @@ class AirflowCalls:
         if decorator is not None:
             if args and isinstance(args[0], Function):  # task(fn) written as a call
                 return self.call(decorator, args, kwargs, node)
-            return Decorator(decorator.kind, decorator.operator, decorator.flavour,
-                             {**decorator.kwargs, **kwargs})
+            return Decorator(
+                decorator.kind,
+                decorator.operator,
+                decorator.flavour,
+                {**decorator.kwargs, **kwargs},
+            )
         if name == "DAG":
             return DagValue(self.make_dag(args, kwargs, node, None))
         if name == "TaskGroup":
@@ -161,8 +165,12 @@ class AirflowCalls:
         else:
             return Unknown("a mapped task not understood", node.lineno)
         if isinstance(result, TaskNode):
-            self.warn(node, f"`{result.task_id}` is a mapped task (.expand); it is simulated as "
-                      "one task instance", "mapped_task")
+            self.warn(
+                node,
+                f"`{result.task_id}` is a mapped task (.expand); it is simulated as "
+                "one task instance",
+                "mapped_task",
+            )
         return result
 
     def current_dag(self, kwargs: dict) -> DagBuilder | None:
@@ -170,8 +178,9 @@ class AirflowCalls:
             return kwargs["dag"].builder
         return self.dag_stack[-1] if self.dag_stack else None
 
-    def make_dag(self, args: list, kwargs: dict, node: ast.AST,
-                 default_id: str | None) -> DagBuilder:
+    def make_dag(
+        self, args: list, kwargs: dict, node: ast.AST, default_id: str | None
+    ) -> DagBuilder:
         dag_id = kwargs.get("dag_id", args[0] if args else default_id)
         line = getattr(node, "lineno", 0)
         if not isinstance(dag_id, str):
@@ -194,9 +203,12 @@ class AirflowCalls:
             if value is None or isinstance(value, str):
                 builder.arguments["schedule"] = value
             else:
-                self.warn(node, f"the schedule `{key}=...` is not a cron expression or preset "
-                          "dagsim simulates; imported as manual runs only",
-                          "schedule_not_supported")
+                self.warn(
+                    node,
+                    f"the schedule `{key}=...` is not a cron expression or preset "
+                    "dagsim simulates; imported as manual runs only",
+                    "schedule_not_supported",
+                )
                 builder.arguments["schedule"] = None
         if "start_date" in kwargs:
             start = self.as_moment(kwargs["start_date"], node, "start_date")
@@ -228,13 +240,16 @@ class AirflowCalls:
         parent_group = parent.group if isinstance(parent, GroupNode) else self.group_stack[-1]
         default_args = kwargs.get("default_args")
         group = builder.add_group(
-            group_id, parent_group, kwargs.get("prefix_group_id", True) is not False,
+            group_id,
+            parent_group,
+            kwargs.get("prefix_group_id", True) is not False,
             self.task_arguments(default_args, node, "default_args")
-            if isinstance(default_args, dict) else None)
+            if isinstance(default_args, dict)
+            else None,
+        )
         return GroupNode(group, builder)
 
-    def make_task(self, operator: str | None, class_name: str, kwargs: dict,
-                  node: ast.Call) -> Any:
+    def make_task(self, operator: str | None, class_name: str, kwargs: dict, node: ast.Call) -> Any:
         builder = self.current_dag(kwargs)
         task_id = kwargs.get("task_id")
         if not isinstance(task_id, str):
@@ -245,8 +260,12 @@ class AirflowCalls:
             self.warn(node, f"task `{task_id}` is not inside any DAG; not imported")
             return Unknown("a task outside any DAG", node.lineno)
         if operator is None:
-            self.warn(node, f"{class_name} is not an operator dagsim simulates; `{task_id}` was "
-                      "imported as a python task", "unknown_operator")
+            self.warn(
+                node,
+                f"{class_name} is not an operator dagsim simulates; `{task_id}` was "
+                "imported as a python task",
+                "unknown_operator",
+            )
             operator = "python"
         group = self.task_group(kwargs)
         full_id = builder.full_id(task_id, group)
@@ -267,8 +286,9 @@ class AirflowCalls:
             return kwargs["task_group"].group
         return self.group_stack[-1]
 
-    def call_task_factory(self, factory: TaskFactory, args: list, kwargs: dict, node: ast.Call,
-                          mapped: bool = False) -> Any:
+    def call_task_factory(
+        self, factory: TaskFactory, args: list, kwargs: dict, node: ast.Call, mapped: bool = False
+    ) -> Any:
         builder = self.dag_stack[-1] if self.dag_stack else None
         name = factory.function.node.name
         if builder is None:
@@ -283,14 +303,18 @@ class AirflowCalls:
         arguments = self.task_arguments(factory.kwargs, node, f"task `{full_id}`")
         builder.add_task(full_id, factory.operator, arguments, group, node.lineno)
         if mapped:
-            self.warn(node, f"`{full_id}` is a mapped task (.expand); it is simulated as one "
-                      "task instance", "mapped_task")
+            self.warn(
+                node,
+                f"`{full_id}` is a mapped task (.expand); it is simulated as one task instance",
+                "mapped_task",
+            )
         for ref in task_references([args, kwargs]):
             builder.add_edge(ref.task_id, full_id)
         return TaskNode(full_id, builder)
 
-    def call_group_factory(self, factory: GroupFactory, args: list, kwargs: dict,
-                           node: ast.Call) -> Any:
+    def call_group_factory(
+        self, factory: GroupFactory, args: list, kwargs: dict, node: ast.Call
+    ) -> Any:
         builder = self.dag_stack[-1] if self.dag_stack else None
         name = factory.function.node.name
         if builder is None:
@@ -306,9 +330,13 @@ class AirflowCalls:
             unique = f"{group_id}__{n}"  # Airflow adds a suffix when a group is used again
         default_args = factory.kwargs.get("default_args")
         group = builder.add_group(
-            unique, parent, factory.kwargs.get("prefix_group_id", True) is not False,
+            unique,
+            parent,
+            factory.kwargs.get("prefix_group_id", True) is not False,
             self.task_arguments(default_args, node, "default_args")
-            if isinstance(default_args, dict) else None)
+            if isinstance(default_args, dict)
+            else None,
+        )
         self.group_stack.append(group)
         try:
             result = self.call_function(factory.function, args, kwargs, node)
@@ -316,8 +344,7 @@ class AirflowCalls:
             self.group_stack.pop()
         return result if result is not None else GroupNode(group, builder)
 
-    def call_dag_factory(self, factory: DagFactory, args: list, kwargs: dict,
-                         node: ast.AST) -> Any:
+    def call_dag_factory(self, factory: DagFactory, args: list, kwargs: dict, node: ast.AST) -> Any:
         factory.called = True
         builder = self.make_dag([], factory.kwargs, node, factory.function.node.name)
         self.dag_stack.append(builder)
@@ -338,8 +365,10 @@ class AirflowCalls:
                 continue
             if converted is _UNREADABLE:
                 why = f" ({value.why})" if isinstance(value, Unknown) else ""
-                self.warn(node, f"{whose}: `{key}` is not a value dagsim can read{why}; "
-                          "left at its default")
+                self.warn(
+                    node,
+                    f"{whose}: `{key}` is not a value dagsim can read{why}; left at its default",
+                )
                 continue
             out[key] = converted
         return out
@@ -378,8 +407,10 @@ class AirflowCalls:
         names = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
         values = dict(zip(names, args, strict=False))
         values.update(kwargs)
-        if not all(k in names and isinstance(v, (int, float)) and not isinstance(v, bool)
-                   for k, v in values.items()):
+        if not all(
+            k in names and isinstance(v, (int, float)) and not isinstance(v, bool)
+            for k, v in values.items()
+        ):
             return Unknown("a timedelta with values not understood", node.lineno)
         try:
             return Duration(timedelta(**values).total_seconds())
@@ -439,8 +470,10 @@ class AirflowCalls:
             ups = self.upstream_ids(upstream)
         downs = self.downstream_ids(downstream)
         if isinstance(upstream, (list, tuple)) and isinstance(downstream, (list, tuple)):
-            self.warn(node, "Airflow cannot set dependencies between two lists "
-                      "(use cross_downstream); ignored")
+            self.warn(
+                node,
+                "Airflow cannot set dependencies between two lists (use cross_downstream); ignored",
+            )
             return
         if ups is None:
             self.not_a_dependency(upstream, node)
@@ -466,12 +499,19 @@ class AirflowCalls:
 
     def not_a_dependency(self, value: Any, node: ast.AST) -> None:
         why = f" ({value.why})" if isinstance(value, Unknown) else ""
-        self.warn(node, f"cannot tell which tasks a dependency in `{self.snippet(node)}` "
-                  f"connects{why}; ignored")
+        self.warn(
+            node,
+            f"cannot tell which tasks a dependency in `{self.snippet(node)}` "
+            f"connects{why}; ignored",
+        )
 
     def label_dropped(self, label: LabelNode) -> None:
-        self.warn(label.line, f"the edge label {label.text!r} is not kept: dagsim's format has "
-                  "no edge labels (the dependency itself is)", "edge_label_dropped")
+        self.warn(
+            label.line,
+            f"the edge label {label.text!r} is not kept: dagsim's format has "
+            "no edge labels (the dependency itself is)",
+            "edge_label_dropped",
+        )
 
     def upstream_ids(self, value: Any) -> list[str] | None:
         return self._ids(value, upstream=True)
@@ -514,8 +554,11 @@ class AirflowCalls:
             both_lists = isinstance(left, (list, tuple)) and isinstance(right, (list, tuple))
             if name == "chain" and both_lists:
                 if len(left) != len(right):
-                    self.warn(node, "chain() of two lists of different lengths: Airflow raises an "
-                              "error here; ignored")
+                    self.warn(
+                        node,
+                        "chain() of two lists of different lengths: Airflow raises an "
+                        "error here; ignored",
+                    )
                     continue
                 for up, down in zip(left, right, strict=True):
                     self.depend(up, down, node)

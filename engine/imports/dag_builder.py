@@ -16,8 +16,16 @@ from ..problems import WARNING, Problem
 from ..schedules import schedule_error
 
 # Task arguments the document has, as Airflow spells them (retry_delay becomes retry_delay_s).
-TASK_ARGUMENTS = ("trigger_rule", "retries", "retry_delay", "pool", "pool_slots",
-                  "priority_weight", "weight_rule", "ignore_downstream_trigger_rules")
+TASK_ARGUMENTS = (
+    "trigger_rule",
+    "retries",
+    "retry_delay",
+    "pool",
+    "pool_slots",
+    "priority_weight",
+    "weight_rule",
+    "ignore_downstream_trigger_rules",
+)
 # default_args entries Airflow hands to every task; the document keeps retries and retry_delay
 # as its own default_args and writes the others onto the tasks.
 DEFAULT_ARGS_KEPT = ("retries", "retry_delay")
@@ -60,8 +68,13 @@ class DagBuilder:
     def full_id(self, task_id: str, group: Group | None) -> str:
         return (group.prefix if group else "") + task_id
 
-    def add_group(self, group_id: str, parent: Group | None, prefix_group_id: bool = True,
-                  default_args: dict[str, Any] | None = None) -> Group:
+    def add_group(
+        self,
+        group_id: str,
+        parent: Group | None,
+        prefix_group_id: bool = True,
+        default_args: dict[str, Any] | None = None,
+    ) -> Group:
         inherited = dict(parent.default_args) if parent else {}
         inherited.update(default_args or {})
         parent_prefix = parent.prefix if parent else ""
@@ -81,14 +94,16 @@ class DagBuilder:
             n += 1
         return f"{core}__{n}"
 
-    def add_task(self, task_id: str, operator: str, arguments: dict[str, Any],
-                 group: Group | None, line: int) -> TaskEntry:
+    def add_task(
+        self, task_id: str, operator: str, arguments: dict[str, Any], group: Group | None, line: int
+    ) -> TaskEntry:
         if task_id in self.tasks:
             raise DuplicateTask(task_id, self.tasks[task_id].line, line)
         if len(self.tasks) >= MAX_TASKS:
             raise ImportLimit(f"the DAG has more than {MAX_TASKS} tasks")
-        merged = {k: v for k, v in (group.default_args if group else {}).items()
-                  if k in TASK_ARGUMENTS}
+        merged = {
+            k: v for k, v in (group.default_args if group else {}).items() if k in TASK_ARGUMENTS
+        }
         merged.update(arguments)
         entry = TaskEntry(task_id, operator, merged, line)
         self.tasks[task_id] = entry
@@ -115,17 +130,19 @@ class DagBuilder:
     def warn(self, code: str, message: str, line: int | None = None, **where: Any) -> None:
         text = f"line {line}: {message}" if line else message
         data = {"line": line} if line else {}
-        self.warnings.append(Problem(code, text, severity=WARNING,
-                                     path=f"line {line}" if line else None, data=data, **where))
+        self.warnings.append(Problem(code, text, severity=WARNING, data=data, **where))
 
     # -- the document ------------------------------------------------------------------------
     def document(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"format": "dagsim/1", "dag_id": self.dag_id}
         schedule = self.arguments.get("schedule")
         if schedule is not None and schedule_error(schedule):
-            self.warn("schedule_not_supported",
-                      f"schedule {schedule!r} is not one dagsim simulates "
-                      f"({schedule_error(schedule)}); imported as manual runs only", self.line)
+            self.warn(
+                "schedule_not_supported",
+                f"schedule {schedule!r} is not one dagsim simulates "
+                f"({schedule_error(schedule)}); imported as manual runs only",
+                self.line,
+            )
             schedule = None
         doc["schedule"] = schedule
         start = self.arguments.get("start_date") or self.default_args.get("start_date")
@@ -140,8 +157,11 @@ class DagBuilder:
             doc["default_args"] = kept
         if self.arguments.get("max_active_tasks") is not None:
             doc["max_active_tasks"] = self.arguments["max_active_tasks"]
-        spread = {k: v for k, v in self.default_args.items()
-                  if k in TASK_ARGUMENTS and k not in DEFAULT_ARGS_KEPT}
+        spread = {
+            k: v
+            for k, v in self.default_args.items()
+            if k in TASK_ARGUMENTS and k not in DEFAULT_ARGS_KEPT
+        }
         doc["tasks"] = [self._task_document(t, spread) for t in self.tasks.values()]
         doc["edges"] = [[u, d] for u, d in self.edges]
         return doc

@@ -49,20 +49,21 @@ _Loader.add_constructor("!join", _join)
 
 
 def _error(code: str, message: str, line: int | None = None) -> InvalidDocument:
-    return InvalidDocument([Problem(code, message, path=f"line {line}" if line else None,
-                                    data={"line": line} if line else {})])
+    return InvalidDocument([Problem(code, message, data={"line": line} if line else {})])
 
 
 def load(text: str, filename: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _TooManyAliases:
-        raise _error("bad_yaml",
-                     f"`{filename}` uses more than {MAX_ALIASES} YAML aliases") from None
+        raise _error(
+            "bad_yaml", f"`{filename}` uses more than {MAX_ALIASES} YAML aliases"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise _error("bad_yaml", f"`{filename}` is not valid YAML: {exc.problem} "
-                     f"(line {line})", line) from None
+        raise _error(
+            "bad_yaml", f"`{filename}` is not valid YAML: {exc.problem} (line {line})", line
+        ) from None
     except (yaml.YAMLError, RecursionError) as exc:
         raise _error("bad_yaml", f"`{filename}` is not valid YAML: {exc}") from None
 
@@ -71,22 +72,34 @@ def import_yaml(text: str, filename: str) -> tuple[dict[str, Any], list[Problem]
     """The first DAG of a dag-factory YAML file as an interchange document, and warnings."""
     config = load(text, filename)
     if not isinstance(config, dict):
-        raise _error("not_dag_factory", f"`{filename}` must map DAG ids to DAG settings "
-                     "(dag-factory's format)")
+        raise _error(
+            "not_dag_factory",
+            f"`{filename}` must map DAG ids to DAG settings (dag-factory's format)",
+        )
     shared = config.get("default") if isinstance(config.get("default"), dict) else {}
     dags = {k: v for k, v in config.items() if k not in SHARED and isinstance(v, dict)}
     if not dags:
-        raise _error("no_dag", f"no DAG found in `{filename}`: each top-level key other than "
-                     "`default` should be a DAG id mapping to its settings")
+        raise _error(
+            "no_dag",
+            f"no DAG found in `{filename}`: each top-level key other than "
+            "`default` should be a DAG id mapping to its settings",
+        )
     dag_id, settings = next(iter(dags.items()))
     warnings: list[Problem] = []
     if len(dags) > 1:
         others = ", ".join(f"`{d}`" for d in list(dags)[1:])
-        warnings.append(Problem("several_dags", f"the file declares {len(dags)} DAGs; imported "
-                                f"`{dag_id}` and left out {others}", severity=WARNING))
+        warnings.append(
+            Problem(
+                "several_dags",
+                f"the file declares {len(dags)} DAGs; imported `{dag_id}` and left out {others}",
+                severity=WARNING,
+            )
+        )
     merged = {**shared, **settings}
-    merged["default_args"] = {**(shared.get("default_args") or {}),
-                              **(settings.get("default_args") or {})}
+    merged["default_args"] = {
+        **(shared.get("default_args") or {}),
+        **(settings.get("default_args") or {}),
+    }
     reader = _DagReader(str(dag_id), merged)
     document = reader.document()
     return document, warnings + reader.builder.warnings
@@ -107,8 +120,10 @@ class _DagReader:
                 value = settings[key]
                 builder.arguments["schedule"] = value if isinstance(value, str) else None
                 if value is not None and not isinstance(value, str):
-                    self.warn(f"the schedule {value!r} is not one dagsim simulates; imported as "
-                              "manual runs only")
+                    self.warn(
+                        f"the schedule {value!r} is not one dagsim simulates; imported as "
+                        "manual runs only"
+                    )
         limit = settings.get("max_active_tasks", settings.get("concurrency"))
         if limit is not None:
             builder.arguments["max_active_tasks"] = limit
@@ -129,14 +144,19 @@ class _DagReader:
             group = groups.get(task.get("task_group_name") or "")
             full = builder.full_id(name, group)
             try:
-                builder.add_task(full, self.operator(task, full), self.task_arguments(task, full),
-                                 group, 0)
+                builder.add_task(
+                    full, self.operator(task, full), self.task_arguments(task, full), group, 0
+                )
             except DuplicateTask as exc:
-                raise _error("duplicate_task_id",
-                             f"task_id `{exc.task_id}` is used twice") from None
+                raise _error(
+                    "duplicate_task_id", f"task_id `{exc.task_id}` is used twice"
+                ) from None
             short_names.setdefault(name, full)
-            dagsim = (task.get("params") or {}).get(PARAMS_KEY) if isinstance(
-                task.get("params"), dict) else None
+            dagsim = (
+                (task.get("params") or {}).get(PARAMS_KEY)
+                if isinstance(task.get("params"), dict)
+                else None
+            )
             if isinstance(dagsim, dict):
                 extras[full] = dagsim
             dependencies.append((full, task.get("dependencies") or []))
@@ -153,12 +173,20 @@ class _DagReader:
                     for leaf in builder.leaves(groups[name]):
                         builder.add_edge(leaf, full)
                 elif name not in short_names and name not in builder.tasks:
-                    self.warn(f"task `{full}` depends on `{name}`, which is not a task or task "
-                              "group of this DAG; ignored", task_id=full)
+                    self.warn(
+                        f"task `{full}` depends on `{name}`, which is not a task or task "
+                        "group of this DAG; ignored",
+                        task_id=full,
+                    )
         for name, group_settings in self.group_settings.items():
             for upstream in group_settings.get("dependencies") or []:
-                ups = ([short_names.get(upstream, upstream)] if upstream in short_names
-                       else builder.leaves(groups[upstream]) if upstream in groups else None)
+                ups = (
+                    [short_names.get(upstream, upstream)]
+                    if upstream in short_names
+                    else builder.leaves(groups[upstream])
+                    if upstream in groups
+                    else None
+                )
                 if ups is None:
                     self.warn(f"task group `{name}` depends on unknown `{upstream}`; ignored")
                     continue
@@ -169,8 +197,11 @@ class _DagReader:
         document = builder.document()
         for task in document["tasks"]:
             task.update(extras.get(task["task_id"], {}))
-        dagsim = (settings.get("params") or {}).get(PARAMS_KEY) if isinstance(
-            settings.get("params"), dict) else None
+        dagsim = (
+            (settings.get("params") or {}).get(PARAMS_KEY)
+            if isinstance(settings.get("params"), dict)
+            else None
+        )
         if isinstance(dagsim, dict):
             extra_defaults = dagsim.get("default_args")
             document.update({k: v for k, v in dagsim.items() if k != "default_args"})
@@ -186,15 +217,17 @@ class _DagReader:
         out = []
         for i, task in enumerate(tasks):
             if not isinstance(task, dict) or not isinstance(task.get("task_id"), str):
-                raise _error("bad_task", f"tasks[{i}] of DAG `{self.builder.dag_id}` needs a "
-                             "`task_id`")
+                raise _error(
+                    "bad_task", f"tasks[{i}] of DAG `{self.builder.dag_id}` needs a `task_id`"
+                )
             out.append((task["task_id"], task))
         return out
 
     def groups(self, groups: Any) -> dict[str, Group]:
         if isinstance(groups, dict):
-            listed = [{"group_name": k, **(v if isinstance(v, dict) else {})}
-                      for k, v in groups.items()]
+            listed = [
+                {"group_name": k, **(v if isinstance(v, dict) else {})} for k, v in groups.items()
+            ]
         else:
             listed = [g for g in groups or [] if isinstance(g, dict) and "group_name" in g]
         self.group_settings = {str(g["group_name"]): g for g in listed}
@@ -209,8 +242,11 @@ class _DagReader:
             parent_name = settings.get("parent_group_name")
             parent = make(parent_name, (*seen, name)) if parent_name else None
             made[name] = self.builder.add_group(
-                name, parent, settings.get("prefix_group_id", True) is not False,
-                self.task_arguments(settings.get("default_args") or {}, f"task group `{name}`"))
+                name,
+                parent,
+                settings.get("prefix_group_id", True) is not False,
+                self.task_arguments(settings.get("default_args") or {}, f"task group `{name}`"),
+            )
             return made[name]
 
         for name in self.group_settings:
@@ -223,8 +259,11 @@ class _DagReader:
             name = path.rsplit(".", 1)[-1]
             if name in CLASS_OPERATORS:
                 return CLASS_OPERATORS[name]
-            self.warn(f"{path} is not an operator dagsim simulates; `{task_id}` was imported as "
-                      "a python task", task_id=task_id)
+            self.warn(
+                f"{path} is not an operator dagsim simulates; `{task_id}` was imported as "
+                "a python task",
+                task_id=task_id,
+            )
             return "python"
         decorator = task.get("decorator")
         if isinstance(decorator, str):
@@ -233,8 +272,10 @@ class _DagReader:
                 return "python"
             if len(parts) > 1 and parts[-2] == "task" and parts[-1] in DECORATOR_OPERATORS:
                 return DECORATOR_OPERATORS[parts[-1]]
-        self.warn(f"task `{task_id}` names no operator dagsim knows; imported as a python task",
-                  task_id=task_id)
+        self.warn(
+            f"task `{task_id}` names no operator dagsim knows; imported as a python task",
+            task_id=task_id,
+        )
         return "python"
 
     def task_arguments(self, settings: dict[str, Any], whose: str) -> dict[str, Any]:
@@ -257,8 +298,10 @@ def _seconds(value: Any) -> float | int | None:
     elif isinstance(value, dict) and str(value.get("__type__", "")).endswith("timedelta"):
         parts = {k: v for k, v in value.items() if k != "__type__"}
         names = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
-        if not all(k in names and isinstance(v, (int, float)) and not isinstance(v, bool)
-                   for k, v in parts.items()):
+        if not all(
+            k in names and isinstance(v, (int, float)) and not isinstance(v, bool)
+            for k, v in parts.items()
+        ):
             return None
         try:
             seconds = timedelta(**parts).total_seconds()

@@ -85,9 +85,14 @@ def unary(op: ast.unaryop, value: Any) -> Any:
 
 
 COMPARE: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
     ast.Is: lambda a, b: a is b if a is None or b is None else a == b,
     ast.IsNot: lambda a, b: a is not b if a is None or b is None else a != b,
 }
@@ -193,9 +198,26 @@ def call_builtin(name: str, args: list, kwargs: dict) -> Any:
 
 
 STR_METHODS = {
-    "format", "join", "upper", "lower", "replace", "strip", "lstrip", "rstrip", "title",
-    "capitalize", "startswith", "endswith", "split", "rsplit", "zfill", "removeprefix",
-    "removesuffix", "ljust", "rjust", "center",
+    "format",
+    "join",
+    "upper",
+    "lower",
+    "replace",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "title",
+    "capitalize",
+    "startswith",
+    "endswith",
+    "split",
+    "rsplit",
+    "zfill",
+    "removeprefix",
+    "removesuffix",
+    "ljust",
+    "rjust",
+    "center",
 }
 DICT_METHODS = {"items", "keys", "values", "get"}
 
