@@ -231,10 +231,8 @@ class DagFileReader(AirflowCalls):
         # Attribute targets (`dag.doc_md = ...`) set nothing the simulator uses.
 
     def run_If(self, node: ast.If, scope: Scope) -> None:
-        test = self.eval(node.test, scope)
-        if isinstance(test, Unknown) or not isinstance(
-            test, (str, int, float, bool, type(None), list, tuple, dict)
-        ):
+        test = truth(self.eval(node.test, scope))
+        if test is None:
             self.warn(
                 node,
                 f"cannot tell whether `if {self.snippet(node.test)}` holds; "
@@ -482,13 +480,9 @@ class DagFileReader(AirflowCalls):
         result: Any = None
         for value_node in node.values:
             result = self.eval(value_node, scope)
-            if isinstance(result, Unknown):
+            truthy = truth(result)
+            if truthy is None:
                 return result
-            truthy = (
-                bool(result)
-                if isinstance(result, (str, int, float, bool, type(None), list, tuple, dict))
-                else True
-            )
             if isinstance(node.op, ast.And) and not truthy:
                 return result
             if isinstance(node.op, ast.Or) and truthy:
@@ -499,7 +493,15 @@ class DagFileReader(AirflowCalls):
         left = self.eval(node.left, scope)
         for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self.eval(right_node, scope)
-            outcome = self.plain(lambda a=left, b=right, o=op: compare(o, a, b), node)
+            if (
+                isinstance(op, (ast.Is, ast.IsNot))
+                and not isinstance(left, Unknown)
+                and not (isinstance(right, Unknown))
+            ):
+                # Identity needs no value: a task `is not None` whatever it is.
+                outcome: Any = (left is right) == isinstance(op, ast.Is)
+            else:
+                outcome = self.plain(lambda a=left, b=right, o=op: compare(o, a, b), node)
             if not outcome or isinstance(outcome, Unknown):
                 return outcome
             left = right
@@ -507,9 +509,9 @@ class DagFileReader(AirflowCalls):
 
     def eval_IfExp(self, node: ast.IfExp, scope: Scope) -> Any:
         test = self.eval(node.test, scope)
-        if isinstance(test, Unknown):
+        if truth(test) is None:
             return test
-        return self.eval(node.body if test else node.orelse, scope)
+        return self.eval(node.body if truth(test) else node.orelse, scope)
 
     def eval_Subscript(self, node: ast.Subscript, scope: Scope) -> Any:
         container = self.eval(node.value, scope)
@@ -582,9 +584,7 @@ class DagFileReader(AirflowCalls):
             if self.loop_turns > MAX_LOOP_TURNS:
                 raise ImportLimit(f"the file's loops turn more than {MAX_LOOP_TURNS} times")
             self.assign(generator.target, item, scope, node)  # type: ignore[arg-type]
-            tests = [self.eval(t, scope) for t in generator.ifs]
-            if any(isinstance(t, Unknown) for t in tests):
-                continue
+            tests = [truth(self.eval(t, scope)) for t in generator.ifs]
             if all(tests):
                 yield from self.comprehension(generators, i + 1, scope, node)
 
@@ -681,6 +681,15 @@ class DagFileReader(AirflowCalls):
             scope.names[spec.vararg.arg] = tuple(args[len(positional) :])
         if spec.kwarg:
             scope.names[spec.kwarg.arg] = dict(kwargs)
+
+
+def truth(value: Any) -> bool | None:
+    """Python's truth of a value the reader knows; None when it does not know."""
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, (str, int, float, bool, type(None), list, tuple, dict)):
+        return bool(value)
+    return True  # a task, a DAG, a group...
 
 
 def import_python(source: str, filename: str) -> tuple[dict[str, Any], list[Problem]]:

@@ -81,6 +81,8 @@ class AirflowCalls:
                 decorator.flavour,
                 {**decorator.kwargs, **kwargs},
             )
+        if name == "partial" and len(parts) > 1:  # Operator.partial(...), before .expand()
+            return Partial(Imported(callee.qualname.rsplit(".", 1)[0]), kwargs)
         if name == "DAG":
             return DagValue(self.make_dag(args, kwargs, node, None))
         if name == "TaskGroup":

@@ -21,6 +21,7 @@ from ..schedules import format_datetime
 from .dag_builder import TASK_ARGUMENTS, DagBuilder, DuplicateTask, Group
 
 MAX_ALIASES = 1_000
+MAX_EXPANDED_VALUES = 1_000_000
 SHARED = ("default",)
 
 
@@ -52,19 +53,48 @@ def _error(code: str, message: str, line: int | None = None) -> InvalidDocument:
     return InvalidDocument([Problem(code, message, data={"line": line} if line else {})])
 
 
+def expanded_size(value: Any) -> int:
+    """How many values ``value`` holds once every alias is expanded (aliases share objects, so
+    a small file can stand for a billion values). Raises ``ValueError`` for a recursive one."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+
+    def size(item: Any) -> int:
+        if not isinstance(item, (list, dict)):
+            return 1
+        key = id(item)
+        if key in sizes:
+            return sizes[key]
+        if key in visiting:
+            raise ValueError("a YAML value that contains itself")
+        visiting.add(key)
+        children = item.values() if isinstance(item, dict) else item
+        total = 1 + sum(size(child) for child in children)
+        visiting.discard(key)
+        sizes[key] = total
+        return total
+
+    return size(value)
+
+
 def load(text: str, filename: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        config = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        if expanded_size(config) > MAX_EXPANDED_VALUES:
+            raise _TooManyAliases
+        return config
     except _TooManyAliases:
         raise _error(
-            "bad_yaml", f"`{filename}` uses more than {MAX_ALIASES} YAML aliases"
+            "bad_yaml",
+            f"`{filename}` uses too many YAML aliases (over {MAX_ALIASES}, or over "
+            f"{MAX_EXPANDED_VALUES:,} values once expanded)",
         ) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise _error(
             "bad_yaml", f"`{filename}` is not valid YAML: {exc.problem} (line {line})", line
         ) from None
-    except (yaml.YAMLError, RecursionError) as exc:
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise _error("bad_yaml", f"`{filename}` is not valid YAML: {exc}") from None
 
 
