@@ -88,9 +88,10 @@ class LiveApp:
         return json.loads(raw) if raw else {}
 
     def create_dag(self, document: dict, scenarios: dict | None = None) -> int:
-        created = self.api(
-            "POST", "/api/dags/", {"document": document, "scenarios": scenarios or {}}
-        )
+        """Store a DAG for a test to open; dag ids are unique per user, so each gets a suffix."""
+        self._made += 1
+        named = {**document, "dag_id": f"{document['dag_id']}_{self._made}"}
+        created = self.api("POST", "/api/dags/", {"document": named, "scenarios": scenarios or {}})
         return created["id"]
 
     def has_websocket_routes(self) -> bool:
@@ -108,6 +109,7 @@ class LiveApp:
         return probe.returncode == 0 and probe.stdout.strip() not in ("", "0")
 
     _db: Path = Path()
+    _made: int = 0
 
 
 def _app_env(db: Path) -> dict[str, str]:
@@ -182,6 +184,8 @@ def live_app(tmp_path_factory, frontend_bundle) -> Iterator[LiveApp]:
         app._db = db
         yield app
     finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(log, ARTIFACTS / "daphne.log")
         server.terminate()
         try:
             server.wait(timeout=10)

@@ -21,6 +21,7 @@ def task_box(page: Page, task_id: str):
 
 def open_editor(page: Page, url: str, pk: int) -> None:
     page.goto(f"{url}/dags/{pk}/")
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
     expect(page.locator(".react-flow__node").first).to_be_visible()
 
 
@@ -52,7 +53,8 @@ def drag_connect(page: Page, source: str, target: str) -> None:
     assert start and end, f"handles of {source} or {target} are not on screen"
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
     page.mouse.down()
-    page.mouse.move(end["x"] + end["width"] / 2 - 30, end["y"] + end["height"] / 2, steps=8)
+    # Approach from the right: near the canvas's left edge React Flow would auto-pan.
+    page.mouse.move(end["x"] + end["width"] / 2 + 30, end["y"] + end["height"] / 2, steps=8)
     page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=4)
     page.mouse.up()
 

@@ -23,6 +23,7 @@ import {
   type TaskNode,
 } from "../graph/model";
 import { STATE_COLOURS } from "../graph/states";
+import { useStoreVersion } from "../state/keyedStore";
 import { runStates } from "../state/stores";
 import type { Operator, Problem } from "../types";
 import { edgeTypes } from "./edges";
@@ -46,9 +47,18 @@ const proOptions = { hideAttribution: false };
 // A DAG of one or two tasks should not be blown up to fill the screen.
 const fitViewOptions = { padding: 0.1, maxZoom: 1 };
 
-function minimapColour(node: TaskNode): string {
-  const state = runStates.get(node.id);
-  return state ? STATE_COLOURS[state] : "#c8cfd8";
+/** The minimap coloured by run state; only it re-renders when states change, not the canvas. */
+function StateMiniMap() {
+  const version = useStoreVersion(runStates);
+  const nodeColor = useCallback(
+    (node: TaskNode) => {
+      const state = runStates.get(node.id);
+      return state ? STATE_COLOURS[state] : "#c8cfd8";
+    },
+    // A new function on each state change is what makes the minimap redraw.
+    [version],
+  );
+  return <MiniMap<TaskNode> pannable zoomable nodeColor={nodeColor} />;
 }
 
 function CanvasComponent({
@@ -144,7 +154,7 @@ function CanvasComponent({
       >
         <Background gap={24} />
         <Controls />
-        <MiniMap<TaskNode> pannable zoomable nodeColor={minimapColour} />
+        <StateMiniMap />
         <Panel position="top-right">
           <Legend compact />
         </Panel>

@@ -98,6 +98,8 @@ export function Editor({ api, dagPk, initial }: Props) {
   const [tab, setTab] = useState<Tab>("task");
   const [draft, setDraft] = useState<Draft | null>(() => readDraft(dagPk));
   const [layingOut, setLayingOut] = useState(false);
+  // False until the first layout is on screen (tests and the benchmark wait for it).
+  const [ready, setReady] = useState(false);
   const clipRef = useRef<edit.Clip | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
 
@@ -183,14 +185,18 @@ export function Editor({ api, dagPk, initial }: Props) {
     laidOutOnLoad.current = true;
     const stored = readLayout(initial.layout);
     const missing = initialGraph.nodes.some((n) => !stored[n.id]);
-    if (missing && initialGraph.nodes.length > 0) {
-      void autoLayout(initialGraph).then(() => {
-        // Positions decided by the layout are not a user's change: nothing to undo or save.
-        historyRef.current = createHistory(graphRef.current);
-        setCommitted(graphRef.current);
-        setSaved(serialize(payloadOf(graphRef.current, scenariosMap(initial.scenarios))));
-      });
+    if (!missing || initialGraph.nodes.length === 0) {
+      setReady(true);
+      return;
     }
+    void autoLayout(initialGraph).then(() => {
+      // Positions decided by the layout are not a user's change: nothing to undo or save.
+      historyRef.current = createHistory(graphRef.current);
+      setCommitted(graphRef.current);
+      setSaved(serialize(payloadOf(graphRef.current, scenariosMap(initial.scenarios))));
+      // autoLayout fits the view on the next frame; ready once that has been drawn.
+      requestAnimationFrame(() => requestAnimationFrame(() => setReady(true)));
+    });
   }, [autoLayout, initial, initialGraph]);
 
   // ---- editing -----------------------------------------------------------------------------
@@ -215,12 +221,19 @@ export function Editor({ api, dagPk, initial }: Props) {
         const topLeft = flow.screenToFlowPosition({ x: box.left, y: box.top });
         const bottomRight = flow.screenToFlowPosition({ x: box.right, y: box.bottom });
         const p = position;
-        if (p.x < topLeft.x || p.y < topLeft.y || p.x + NODE_WIDTH > bottomRight.x || p.y + NODE_HEIGHT > bottomRight.y) {
-          void flow.setCenter(p.x + NODE_WIDTH / 2, p.y + NODE_HEIGHT / 2, { zoom: flow.getZoom() });
+        if (
+          p.x < topLeft.x ||
+          p.y < topLeft.y ||
+          p.x + NODE_WIDTH > bottomRight.x ||
+          p.y + NODE_HEIGHT > bottomRight.y
+        ) {
+          void flow.setCenter(p.x + NODE_WIDTH / 2, p.y + NODE_HEIGHT / 2, {
+            zoom: flow.getZoom(),
+          });
         }
       }
       setTab("task");
-      say(`Added ${id}. Give it an id in the properties panel.`);
+      say(`Added ${id}. Name it in the Task panel; drag from its right handle to connect it.`);
     },
     [commitGraph, flow, say],
   );
@@ -474,7 +487,7 @@ export function Editor({ api, dagPk, initial }: Props) {
   const selectedTask = selected.length === 1 ? selected[0]! : null;
 
   return (
-    <div className="editor">
+    <div className="editor" data-ready={ready ? "true" : "false"}>
       <Toolbar
         dagId={graph.settings.dag_id}
         version={version}

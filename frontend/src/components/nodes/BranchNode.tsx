@@ -6,7 +6,13 @@ import { TaskNodeFrame } from "./TaskNodeFrame";
 
 /** BranchPythonOperator: follows the downstream tasks it names, skips the others. */
 function BranchNodeComponent(props: NodeProps<TaskNode>) {
-  return <TaskNodeFrame node={props} icon={<OperatorIcon operator="branch" />} kind="BranchPythonOperator" />;
+  return (
+    <TaskNodeFrame
+      node={props}
+      icon={<OperatorIcon operator="branch" />}
+      kind="BranchPythonOperator"
+    />
+  );
 }
 
 export const BranchNode = memo(BranchNodeComponent);

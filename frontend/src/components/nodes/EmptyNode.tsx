@@ -6,7 +6,9 @@ import { TaskNodeFrame } from "./TaskNodeFrame";
 
 /** EmptyOperator: does nothing; a join or a marker. */
 function EmptyNodeComponent(props: NodeProps<TaskNode>) {
-  return <TaskNodeFrame node={props} icon={<OperatorIcon operator="empty" />} kind="EmptyOperator" />;
+  return (
+    <TaskNodeFrame node={props} icon={<OperatorIcon operator="empty" />} kind="EmptyOperator" />
+  );
 }
 
 export const EmptyNode = memo(EmptyNodeComponent);

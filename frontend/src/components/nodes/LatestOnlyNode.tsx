@@ -6,7 +6,13 @@ import { TaskNodeFrame } from "./TaskNodeFrame";
 
 /** LatestOnlyOperator: skips its downstream unless this is the latest run. */
 function LatestOnlyNodeComponent(props: NodeProps<TaskNode>) {
-  return <TaskNodeFrame node={props} icon={<OperatorIcon operator="latest_only" />} kind="LatestOnlyOperator" />;
+  return (
+    <TaskNodeFrame
+      node={props}
+      icon={<OperatorIcon operator="latest_only" />}
+      kind="LatestOnlyOperator"
+    />
+  );
 }
 
 export const LatestOnlyNode = memo(LatestOnlyNodeComponent);

@@ -6,7 +6,9 @@ import { TaskNodeFrame } from "./TaskNodeFrame";
 
 /** PythonOperator (or @task, BashOperator): work that succeeds, fails or skips. */
 function PythonNodeComponent(props: NodeProps<TaskNode>) {
-  return <TaskNodeFrame node={props} icon={<OperatorIcon operator="python" />} kind="PythonOperator" />;
+  return (
+    <TaskNodeFrame node={props} icon={<OperatorIcon operator="python" />} kind="PythonOperator" />
+  );
 }
 
 export const PythonNode = memo(PythonNodeComponent);

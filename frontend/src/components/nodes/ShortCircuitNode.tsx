@@ -6,7 +6,13 @@ import { TaskNodeFrame } from "./TaskNodeFrame";
 
 /** ShortCircuitOperator: a false result skips what comes after it. */
 function ShortCircuitNodeComponent(props: NodeProps<TaskNode>) {
-  return <TaskNodeFrame node={props} icon={<OperatorIcon operator="short_circuit" />} kind="ShortCircuitOperator" />;
+  return (
+    <TaskNodeFrame
+      node={props}
+      icon={<OperatorIcon operator="short_circuit" />}
+      kind="ShortCircuitOperator"
+    />
+  );
 }
 
 export const ShortCircuitNode = memo(ShortCircuitNodeComponent);
