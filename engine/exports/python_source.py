@@ -19,6 +19,7 @@ from typing import Any
 from ..schedules import parse_datetime
 
 FORMAT_TIMEOUT_S = 30
+MAX_CHAIN_LENGTH = 8  # tasks (or lists) joined by `>>` in one statement
 
 
 class Names:
@@ -190,6 +191,11 @@ def dependency_chains(
                 break
             used.add(nxt)
             chain.extend(statements[nxt][1:])
+        # A very long chain reads better as several statements, each starting where the last
+        # one ended (the edges are the same).
+        while len(chain) > MAX_CHAIN_LENGTH:
+            chains.append(chain[:MAX_CHAIN_LENGTH])
+            chain = chain[MAX_CHAIN_LENGTH - 1 :]
         chains.append(chain)
     return chains
 
