@@ -2,7 +2,7 @@
 
 Left to right, rounded filled boxes in Airflow's operator colours, or in its state colours
 when the states of a run are given. Every string from the document reaches the DOT source
-through the ``graphviz`` package's quoting with ``graphviz.escape`` (no HTML-like labels, no
+through the ``graphviz`` package's quoting as literal text (no HTML-like labels, no
 backslash escapes), so no id or label can inject DOT or markup; an SVG is checked to carry no
 script, event handler or external link before it is handed out.
 
@@ -13,6 +13,7 @@ layered layout, saying so in the drawing's title and in ``Exported.warnings``.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from typing import Any
 
@@ -38,7 +39,23 @@ MEDIA_TYPES = {"dot": "text/vnd.graphviz", "svg": "image/svg+xml", "png": "image
 FIXED_RENDER_TIME_LIMIT_S = 20.0
 # A bitmap of a large DAG gets big; past this many tasks it is drawn at a lower resolution.
 PNG_FULL_DPI_TASKS = 200
+VALID_ID = re.compile(r"^[\w.-]+$")  # Airflow's rule for ids
 ACTIVE_SVG_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler"}
+
+
+def text(value: str) -> str:
+    """A label showing ``value`` literally: no HTML-like label, no backslash escape such as
+    ``\\N``, no character entity (Graphviz reads ``&amp;`` even outside HTML labels)."""
+    return graphviz.nohtml(value.replace("\\", "\\\\").replace("&", "&amp;"))
+
+
+def node_names(doc: dict[str, Any]) -> dict[str, str]:
+    """DOT node names: the task id, as ``airflow dags show`` does, when it is a valid Airflow
+    id; otherwise a neutral name, since no DOT string can hold every character (``\\"``)."""
+    return {
+        t["task_id"]: t["task_id"] if VALID_ID.match(t["task_id"]) else f"task_{i}"
+        for i, t in enumerate(doc["tasks"])
+    }
 
 
 def drawing(doc: dict[str, Any], states: dict[str, str] | None = None) -> graphviz.Digraph:
@@ -47,26 +64,21 @@ def drawing(doc: dict[str, Any], states: dict[str, str] | None = None) -> graphv
     if isinstance(doc.get("description"), str) and doc["description"]:
         title += "\n" + doc["description"]
     graph = graphviz.Digraph(
-        name=graphviz.nohtml(doc["dag_id"]),
-        graph_attr={"rankdir": "LR", "labelloc": "t", "label": graphviz.escape(title)},
+        name=doc["dag_id"] if VALID_ID.match(doc["dag_id"]) else "dag",
+        graph_attr={"rankdir": "LR", "labelloc": "t", "label": text(title)},
         node_attr={"shape": "rectangle", "style": "filled,rounded"},
     )
+    names = node_names(doc)
     for task in doc["tasks"]:
         tid = task["task_id"]
         if states is not None:
             state = states.get(tid, "none")
-            fill, text = STATE_COLORS[state], STATE_TEXT_COLORS.get(state, "black")
+            fill, ink = STATE_COLORS[state], STATE_TEXT_COLORS.get(state, "black")
         else:
-            fill, text = UI_COLORS[task["operator"]], "black"
-        graph.node(
-            graphviz.nohtml(tid),
-            label=graphviz.escape(tid),
-            color=text,
-            fontcolor=text,
-            fillcolor=fill,
-        )
+            fill, ink = UI_COLORS[task["operator"]], "black"
+        graph.node(names[tid], label=text(tid), color=ink, fontcolor=ink, fillcolor=fill)
     for up, down in doc["edges"]:
-        graph.edge(graphviz.nohtml(up), graphviz.nohtml(down))
+        graph.edge(names[up], names[down])
     return graph
 
 
@@ -95,7 +107,7 @@ def export_graphviz(
                 [t["task_id"] for t in doc["tasks"]], [(e[0], e[1]) for e in doc["edges"]]
             )
             graph = drawing(doc, states)
-            graph.graph_attr["label"] = graphviz.escape(
+            graph.graph_attr["label"] = text(
                 f"{doc['dag_id']}\n(quick layout: Graphviz dot did not finish in time)"
             )
             if fmt == "png" and len(doc["tasks"]) > PNG_FULL_DPI_TASKS:
@@ -116,11 +128,12 @@ def export_graphviz(
 def _pin(graph: graphviz.Digraph, doc: dict[str, Any], positions: Positions) -> None:
     """Fix every box at its position (centre, y up, in points), as ``neato -n2`` expects."""
     graph.graph_attr["splines"] = "true" if len(doc["tasks"]) <= 200 else "line"
+    names = node_names(doc)
     for task in doc["tasks"]:
         tid = task["task_id"]
         x = positions[tid]["x"] + box_width(tid) / 2
         y = positions[tid]["y"] + NODE_HEIGHT / 2
-        graph.node(graphviz.nohtml(tid), pos=f"{x:.1f},{-y:.1f}!")
+        graph.node(names[tid], pos=f"{x:.1f},{-y:.1f}!")
 
 
 def _checked_states(
