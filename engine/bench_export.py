@@ -15,6 +15,7 @@ import argparse
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from .exports import FORMATS, export
@@ -75,14 +76,12 @@ def best_of(repeat: int, fn: Callable[[], Any]) -> tuple[float, Any]:
 def bench(doc: dict[str, Any], repeat: int) -> None:
     print(f"\n{doc['dag_id']}: {len(doc['tasks'])} tasks, {len(doc['edges'])} edges")
     for fmt in FORMATS:
-        seconds, exported = best_of(repeat, lambda f=fmt: export(doc, f))
+        seconds, exported = best_of(repeat, partial(export, doc, fmt))
         _row(fmt, seconds, f"{len(exported.content):,} bytes", exported.warnings)
     seconds, layout = best_of(1, lambda: compute_layout(doc))
     _row("layout (dot json)", seconds, layout.method, layout.warnings)
     for fmt in ("svg", "png"):
-        seconds, exported = best_of(
-            repeat, lambda f=fmt: export(doc, f, positions=layout.positions)
-        )
+        seconds, exported = best_of(repeat, partial(export, doc, fmt, positions=layout.positions))
         _row(f"{fmt} + positions", seconds, f"{len(exported.content):,} bytes", exported.warnings)
     airflow_file = export(doc, "airflow")
     seconds, imported = best_of(repeat, lambda: import_file("dag.py", airflow_file.content))

@@ -106,7 +106,7 @@ def import_yaml(text: str, filename: str) -> tuple[dict[str, Any], list[Problem]
             "not_dag_factory",
             f"`{filename}` must map DAG ids to DAG settings (dag-factory's format)",
         )
-    shared = config.get("default") if isinstance(config.get("default"), dict) else {}
+    shared: dict[str, Any] = config["default"] if isinstance(config.get("default"), dict) else {}
     dags = {k: v for k, v in config.items() if k not in SHARED and isinstance(v, dict)}
     if not dags:
         raise _error(

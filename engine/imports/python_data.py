@@ -69,9 +69,9 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
 
 
 def unary(op: ast.unaryop, value: Any) -> Any:
-    operand: Any = value
-    if not isinstance(operand, PLAIN):
+    if not isinstance(value, PLAIN):
         raise NotEvaluable("a unary operator on a non-value")
+    operand: Any = value
     try:
         if isinstance(op, ast.Not):
             return not operand

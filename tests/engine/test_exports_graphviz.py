@@ -32,8 +32,7 @@ def svg_texts(svg: bytes) -> list[str]:
 
 def svg_nodes(svg: bytes) -> dict[str, ElementTree.Element]:
     root = ElementTree.fromstring(svg)
-    return {g.find(f"{SVG}title").text: g for g in root.iter(f"{SVG}g")
-            if g.get("class") == "node"}
+    return {g.find(f"{SVG}title").text: g for g in root.iter(f"{SVG}g") if g.get("class") == "node"}
 
 
 def test_dot_source_is_drawn_like_airflow_dags_show(umbrella):
@@ -60,10 +59,15 @@ def test_svg_and_png_are_rendered_by_the_real_dot_binary(umbrella):
 @pytest.mark.parametrize("hostile", HOSTILE)
 def test_hostile_ids_and_labels_cannot_inject_dot_or_markup(hostile):
     # Task ids are validated before any export; the drawing escapes them all the same.
-    doc = {"dag_id": hostile, "description": hostile,
-           "tasks": [{"task_id": hostile, "operator": "python"},
-                     {"task_id": "plain", "operator": "empty"}],
-           "edges": [[hostile, "plain"]]}
+    doc = {
+        "dag_id": hostile,
+        "description": hostile,
+        "tasks": [
+            {"task_id": hostile, "operator": "python"},
+            {"task_id": "plain", "operator": "empty"},
+        ],
+        "edges": [[hostile, "plain"]],
+    }
     source = drawing(doc).source.encode()
     laid_out = json.loads(run_graphviz("dot", "json0", source, 30))
     assert len(laid_out["objects"]) == 2
@@ -82,28 +86,36 @@ def test_document_fields_that_are_not_validated_are_escaped_in_exports(umbrella)
     assert b"<script" not in svg
 
 
-@pytest.mark.parametrize("svg", [
-    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-    b'<svg xmlns="http://www.w3.org/2000/svg"><g onclick="alert(1)"/></svg>',
-    b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-    b'<a x:href="javascript:alert(1)"/></svg>',
-    b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>',
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><g onclick="alert(1)"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+        b'<a x:href="javascript:alert(1)"/></svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject/></svg>',
+    ],
+)
 def test_an_svg_with_active_content_is_refused(svg):
     with pytest.raises(ExportError, match="refusing"):
         check_inert_svg(svg)
 
 
 def test_states_colour_the_boxes_as_airflow_does(umbrella):
-    states = {"start": "success", "fetch_sales": "failed", "clean_sales": "upstream_failed",
-              "fetch_weather": "skipped"}
+    states = {
+        "start": "success",
+        "fetch_sales": "failed",
+        "clean_sales": "upstream_failed",
+        "fetch_weather": "skipped",
+    }
     nodes = svg_nodes(export(umbrella, "svg", states=states).content)
 
     def fill(task_id):
         return next(e.get("fill") for e in nodes[task_id] if e.get("fill") not in (None, "none"))
 
-    assert [fill(t) for t in ("start", "fetch_sales", "clean_sales", "fetch_weather",
-                              "deploy_model")] == ["green", "red", "orange", "hotpink", "#ffffff"]
+    assert [
+        fill(t) for t in ("start", "fetch_sales", "clean_sales", "fetch_weather", "deploy_model")
+    ] == ["green", "red", "orange", "hotpink", "#ffffff"]
 
 
 def test_unknown_states_are_an_error_and_unknown_tasks_a_warning(umbrella):
@@ -132,7 +144,8 @@ def test_incomplete_positions_fall_back_to_a_layout_with_a_warning(umbrella):
 
 
 def test_when_dot_runs_out_of_time_the_drawing_uses_the_quick_layout_and_says_so(
-        umbrella, monkeypatch):
+    umbrella, monkeypatch
+):
     monkeypatch.setattr(dot_export, "LAYOUT_TIME_LIMIT_S", 0.000_001)
     exported = export(umbrella, "svg")
     assert [w.code for w in exported.warnings] == ["layout_fallback"]

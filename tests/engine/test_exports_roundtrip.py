@@ -41,9 +41,18 @@ def structure(doc: dict) -> tuple:
     """What an Airflow file carries: tasks, operators, trigger rules, retries, pools, edges."""
     dag = engine.load_dag(doc)
     tasks = [
-        (t.task_id, t.operator.value, t.trigger_rule.value, t.retries, t.retry_delay_s, t.pool,
-         t.pool_slots, t.priority_weight, t.weight_rule.value,
-         t.ignore_downstream_trigger_rules if t.operator.value == "short_circuit" else None)
+        (
+            t.task_id,
+            t.operator.value,
+            t.trigger_rule.value,
+            t.retries,
+            t.retry_delay_s,
+            t.pool,
+            t.pool_slots,
+            t.priority_weight,
+            t.weight_rule.value,
+            t.ignore_downstream_trigger_rules if t.operator.value == "short_circuit" else None,
+        )
         for t in dag.tasks
     ]
     return doc["dag_id"], doc.get("schedule"), doc.get("start_date"), tasks, sorted(dag.edges)
@@ -87,31 +96,57 @@ def test_the_books_umbrella_dag_file_reads_as_written():
     doc = imported.document
     assert imported.warnings == []
     assert (doc["dag_id"], doc["schedule"], doc["start_date"], doc["default_args"]) == (
-        "umbrella", "@daily", "2024-01-01T00:00:00Z", {"retries": 1, "retry_delay_s": 300})
+        "umbrella",
+        "@daily",
+        "2024-01-01T00:00:00Z",
+        {"retries": 1, "retry_delay_s": 300},
+    )
     assert {t["task_id"]: t["operator"] for t in doc["tasks"]} == {
-        "start": "empty", "pick_erp_system": "branch", "fetch_sales_old": "python",
-        "clean_sales_old": "python", "fetch_sales_new": "python", "clean_sales_new": "python",
-        "join_erp_branch": "empty", "fetch_weather": "python", "clean_weather": "python",
-        "join_datasets": "python", "latest_only": "latest_only", "train_model": "python",
-        "check_quality": "short_circuit", "deploy_model": "python",
+        "start": "empty",
+        "pick_erp_system": "branch",
+        "fetch_sales_old": "python",
+        "clean_sales_old": "python",
+        "fetch_sales_new": "python",
+        "clean_sales_new": "python",
+        "join_erp_branch": "empty",
+        "fetch_weather": "python",
+        "clean_weather": "python",
+        "join_datasets": "python",
+        "latest_only": "latest_only",
+        "train_model": "python",
+        "check_quality": "short_circuit",
+        "deploy_model": "python",
     }
     by_id = {t["task_id"]: t for t in doc["tasks"]}
     assert by_id["join_erp_branch"]["trigger_rule"] == "none_failed"
-    assert by_id["fetch_weather"] == {"task_id": "fetch_weather", "operator": "python",
-                                      "retries": 3, "pool": "weather_api"}
+    assert by_id["fetch_weather"] == {
+        "task_id": "fetch_weather",
+        "operator": "python",
+        "retries": 3,
+        "pool": "weather_api",
+    }
     assert by_id["train_model"]["retry_delay_s"] == 30
     assert by_id["check_quality"]["ignore_downstream_trigger_rules"] is False
     assert by_id["deploy_model"]["priority_weight"] == 5
-    assert sorted(map(tuple, doc["edges"])) == sorted([
-        ("start", "pick_erp_system"), ("start", "fetch_weather"),
-        ("pick_erp_system", "fetch_sales_old"), ("pick_erp_system", "fetch_sales_new"),
-        ("fetch_sales_old", "clean_sales_old"), ("fetch_sales_new", "clean_sales_new"),
-        ("clean_sales_old", "join_erp_branch"), ("clean_sales_new", "join_erp_branch"),
-        ("fetch_weather", "clean_weather"), ("join_erp_branch", "join_datasets"),
-        ("clean_weather", "join_datasets"), ("join_datasets", "check_quality"),
-        ("check_quality", "train_model"), ("train_model", "deploy_model"),
-        ("latest_only", "deploy_model"),
-    ])
+    assert sorted(map(tuple, doc["edges"])) == sorted(
+        [
+            ("start", "pick_erp_system"),
+            ("start", "fetch_weather"),
+            ("pick_erp_system", "fetch_sales_old"),
+            ("pick_erp_system", "fetch_sales_new"),
+            ("fetch_sales_old", "clean_sales_old"),
+            ("fetch_sales_new", "clean_sales_new"),
+            ("clean_sales_old", "join_erp_branch"),
+            ("clean_sales_new", "join_erp_branch"),
+            ("fetch_weather", "clean_weather"),
+            ("join_erp_branch", "join_datasets"),
+            ("clean_weather", "join_datasets"),
+            ("join_datasets", "check_quality"),
+            ("check_quality", "train_model"),
+            ("train_model", "deploy_model"),
+            ("latest_only", "deploy_model"),
+        ]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "airflow", "taskflow"])

@@ -55,7 +55,10 @@ def test_it_reads_a_with_dag_block_with_lists_on_both_sides():
     """)
     doc = imported.document
     assert (doc["dag_id"], doc["schedule"], doc["start_date"]) == (
-        "etl", "@hourly", "2024-01-01T00:00:00Z")
+        "etl",
+        "@hourly",
+        "2024-01-01T00:00:00Z",
+    )
     assert tasks(imported) == {"a": "empty", "b": "python", "c": "python", "d": "empty"}
     assert edges(imported) == {("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")}
     assert imported.warnings == []
@@ -87,8 +90,14 @@ def test_it_reads_operator_arguments_and_default_args():
     assert imported.document["default_args"] == {"retries": 2, "retry_delay_s": 60}
     assert task(imported, "plain") == {"task_id": "plain", "operator": "empty", "pool": "etl"}
     assert task(imported, "tuned") == {
-        "task_id": "tuned", "operator": "empty", "trigger_rule": "all_done", "retries": 0,
-        "retry_delay_s": 3630, "pool": "fast", "pool_slots": 2, "priority_weight": 7,
+        "task_id": "tuned",
+        "operator": "empty",
+        "trigger_rule": "all_done",
+        "retries": 0,
+        "retry_delay_s": 3630,
+        "pool": "fast",
+        "pool_slots": 2,
+        "priority_weight": 7,
         "weight_rule": "absolute",
     }
 
@@ -139,7 +148,11 @@ def test_it_reads_branch_and_short_circuit_decorators():
             left >> shell()
     """)
     assert tasks(imported) == {
-        "choose": "branch", "worth_it": "short_circuit", "left": "empty", "shell": "python"}
+        "choose": "branch",
+        "worth_it": "short_circuit",
+        "left": "empty",
+        "shell": "python",
+    }
     assert task(imported, "worth_it")["ignore_downstream_trigger_rules"] is False
     assert edges(imported) == {("choose", "left"), ("choose", "worth_it"), ("left", "shell")}
 
@@ -181,8 +194,16 @@ def test_chain_pairs_lists_and_cross_downstream_connects_everything():
             cross_downstream([t["x"], t["y"]], [t["c1"], t["c2"]])
     """)
     assert edges(imported) == {
-        ("a", "b1"), ("a", "b2"), ("b1", "c1"), ("b2", "c2"), ("c1", "d"), ("c2", "d"),
-        ("x", "c1"), ("x", "c2"), ("y", "c1"), ("y", "c2"),
+        ("a", "b1"),
+        ("a", "b2"),
+        ("b1", "c1"),
+        ("b2", "c2"),
+        ("c1", "d"),
+        ("c2", "d"),
+        ("x", "c1"),
+        ("x", "c2"),
+        ("y", "c1"),
+        ("y", "c2"),
     }
 
 
@@ -201,7 +222,9 @@ def test_edge_labels_keep_the_dependency_and_say_the_label_is_dropped():
     assert edges(imported) == {("check", "good"), ("check", "bad")}
     dropped = [w for w in imported.warnings if w.code == "edge_label_dropped"]
     assert [w.data["line"] for w in dropped] == [
-        line_of(LABELS, '"valid"'), line_of(LABELS, '"invalid"')]
+        line_of(LABELS, '"valid"'),
+        line_of(LABELS, '"invalid"'),
+    ]
     assert "'valid'" in dropped[0].message
 
 
@@ -219,11 +242,13 @@ def test_task_groups_prefix_ids_and_stand_for_their_roots_and_leaves():
                 EmptyOperator(task_id="weather")
             start >> [sales, flat] >> end
     """)
-    assert list(tasks(imported)) == ["start", "end", "sales.fetch", "sales.clean.dedupe",
-                                     "weather"]
+    assert list(tasks(imported)) == ["start", "end", "sales.fetch", "sales.clean.dedupe", "weather"]
     assert edges(imported) == {
-        ("sales.fetch", "sales.clean.dedupe"), ("start", "sales.fetch"), ("start", "weather"),
-        ("sales.clean.dedupe", "end"), ("weather", "end"),
+        ("sales.fetch", "sales.clean.dedupe"),
+        ("start", "sales.fetch"),
+        ("start", "weather"),
+        ("sales.clean.dedupe", "end"),
+        ("weather", "end"),
     }
 
 
@@ -253,8 +278,13 @@ def test_task_group_decorators_prefix_ids_and_return_their_last_task():
 
         pipeline()
     """)
-    assert list(tasks(imported)) == ["prepare.transform", "prepare.load", "report.render",
-                                     "prepare__1.transform", "prepare__1.load"]
+    assert list(tasks(imported)) == [
+        "prepare.transform",
+        "prepare.load",
+        "report.render",
+        "prepare__1.transform",
+        "prepare__1.load",
+    ]
     assert ("prepare.load", "report.render") in edges(imported)
     assert task(imported, "prepare.load")["retries"] == 4
 
@@ -277,7 +307,13 @@ def test_for_loops_over_literals_ranges_and_constants_build_ids_with_f_strings()
                 previous = current
     """)
     assert [t for t in tasks(imported) if t.startswith("load")] == [
-        "load_eu_00", "load_eu_01", "load_eu_02", "load_us_00", "load_us_01", "load_us_02"]
+        "load_eu_00",
+        "load_eu_01",
+        "load_eu_02",
+        "load_us_00",
+        "load_us_01",
+        "load_us_02",
+    ]
     assert ("load_us_02", "done") in edges(imported)
     assert {("step_0_X", "step_1_Y"), ("step_1_Y", "step_2_Z")} <= edges(imported)
 
@@ -304,7 +340,10 @@ def test_airflow_2_paths_and_old_names_are_understood():
     )
     doc = imported.document
     assert (doc["schedule"], doc["start_date"], doc["max_active_tasks"]) == (
-        "0 6 * * *", "2021-01-01T00:00:00Z", 4)
+        "0 6 * * *",
+        "2021-01-01T00:00:00Z",
+        4,
+    )
     assert tasks(imported) == {"pick": "branch", "a": "empty", "join": "empty", "also": "empty"}
     assert task(imported, "join")["trigger_rule"] == "none_failed_min_one_success"
     assert task(imported, "also")["trigger_rule"] == "none_failed_min_one_success"
@@ -321,7 +360,10 @@ UNKNOWN_OPERATOR = """
 def test_unknown_operators_become_python_tasks_with_a_warning_naming_the_line():
     imported = read(UNKNOWN_OPERATOR)
     assert task(imported, "wait_for_file") == {
-        "task_id": "wait_for_file", "operator": "python", "retries": 2}
+        "task_id": "wait_for_file",
+        "operator": "python",
+        "retries": 2,
+    }
     (warning,) = [w for w in imported.warnings if w.code == "unknown_operator"]
     assert warning.data["line"] == line_of(UNKNOWN_OPERATOR, "wait = ")
     assert "S3KeySensor" in warning.message
@@ -388,10 +430,17 @@ def test_the_first_of_several_dags_is_imported_with_a_warning():
     [
         ("with DAG('x'):\n    a = EmptyOperator(task_id='a'\n", "syntax_error", 8),  # header: 6
         ("x = 1\n", "no_dag", None),
-        ("with DAG('x'):\n    EmptyOperator(task_id='a')\n    EmptyOperator(task_id='a')\n",
-         "duplicate_task_id", 9),
-        ("with DAG('x'):\n    a = EmptyOperator(task_id='a')\n    b = EmptyOperator(task_id='b')\n"
-         "    a >> b >> a\n", "cycle", None),
+        (
+            "with DAG('x'):\n    EmptyOperator(task_id='a')\n    EmptyOperator(task_id='a')\n",
+            "duplicate_task_id",
+            9,
+        ),
+        (
+            "with DAG('x'):\n    a = EmptyOperator(task_id='a')\n"
+            "    b = EmptyOperator(task_id='b')\n    a >> b >> a\n",
+            "cycle",
+            None,
+        ),
         ("with DAG('x'):\n    EmptyOperator(task_id='bad id!')\n", "bad_task_id", None),
     ],
 )

@@ -51,18 +51,29 @@ def test_it_reads_dag_factorys_list_format_with_groups_and_shared_defaults():
     """)
     doc = imported.document
     assert (doc["dag_id"], doc["schedule"], doc["start_date"]) == (
-        "sales_dag", "@daily", "2024-02-01T00:00:00Z")
+        "sales_dag",
+        "@daily",
+        "2024-02-01T00:00:00Z",
+    )
     assert doc["default_args"] == {"retries": 2, "retry_delay_s": 120}
     assert doc["tasks"] == [
         {"task_id": "extract", "operator": "python"},
         {"task_id": "cleaning.dedupe", "operator": "python"},
-        {"task_id": "cleaning.validate", "operator": "empty",
-         "trigger_rule": "none_failed_min_one_success"},
-        {"task_id": "publish", "operator": "short_circuit", "retry_delay_s": 600,
-         "ignore_downstream_trigger_rules": False},
+        {
+            "task_id": "cleaning.validate",
+            "operator": "empty",
+            "trigger_rule": "none_failed_min_one_success",
+        },
+        {
+            "task_id": "publish",
+            "operator": "short_circuit",
+            "retry_delay_s": 600,
+            "ignore_downstream_trigger_rules": False,
+        },
     ]
     assert sorted(map(tuple, doc["edges"])) == [
-        ("cleaning.dedupe", "cleaning.validate"), ("cleaning.validate", "publish"),
+        ("cleaning.dedupe", "cleaning.validate"),
+        ("cleaning.validate", "publish"),
         ("extract", "cleaning.dedupe"),
     ]
     assert imported.warnings == []

@@ -4,7 +4,13 @@ import random
 
 import pytest
 
-from engine.layout import NODE_HEIGHT, box_width, compute_layout, layered_positions, layout_positions
+from engine.layout import (
+    NODE_HEIGHT,
+    box_width,
+    compute_layout,
+    layered_positions,
+    layout_positions,
+)
 
 from .conftest import dag_doc
 
@@ -18,7 +24,7 @@ def assert_left_to_right(doc: dict, positions: dict) -> None:
 def assert_no_overlap(positions: dict) -> None:
     boxes = sorted((p["x"], p["y"], tid) for tid, p in positions.items())
     for i, (x, y, tid) in enumerate(boxes):
-        for x2, y2, other in boxes[i + 1:]:
+        for x2, y2, other in boxes[i + 1 :]:
             if x2 >= x + box_width(tid):
                 break
             assert abs(y2 - y) >= NODE_HEIGHT, (tid, other)
@@ -65,8 +71,9 @@ def test_without_graphviz_installed_the_layered_layout_is_used(umbrella, monkeyp
 @pytest.mark.parametrize("n", [0, 1, 50, 1000])
 def test_the_layered_layout_keeps_edges_left_to_right_and_boxes_apart(n):
     doc = random_dag(n)
-    positions = layered_positions([t["task_id"] for t in doc["tasks"]],
-                                  [tuple(e) for e in doc["edges"]])
+    positions = layered_positions(
+        [t["task_id"] for t in doc["tasks"]], [tuple(e) for e in doc["edges"]]
+    )
     assert_left_to_right(doc, positions)
     assert_no_overlap(positions)
 

@@ -11,8 +11,7 @@ import pendulum
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.providers.standard.operators.latest_only import LatestOnlyOperator
 from airflow.providers.standard.operators.python import BranchPythonOperator, PythonOperator
-from airflow.sdk import DAG, task
-from airflow.sdk import TriggerRule
+from airflow.sdk import DAG, TriggerRule, task
 
 ERP_CHANGE_DATE = pendulum.datetime(2024, 3, 1, tz="UTC")
 
@@ -47,9 +46,7 @@ with DAG(
     clean_sales_old = PythonOperator(task_id="clean_sales_old", python_callable=_clean)
     fetch_sales_new = PythonOperator(task_id="fetch_sales_new", python_callable=_fetch)
     clean_sales_new = PythonOperator(task_id="clean_sales_new", python_callable=_clean)
-    join_erp_branch = EmptyOperator(
-        task_id="join_erp_branch", trigger_rule=TriggerRule.NONE_FAILED
-    )
+    join_erp_branch = EmptyOperator(task_id="join_erp_branch", trigger_rule=TriggerRule.NONE_FAILED)
 
     fetch_weather = PythonOperator(
         task_id="fetch_weather", python_callable=_fetch, retries=3, pool="weather_api"
