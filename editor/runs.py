@@ -8,6 +8,8 @@ seq numbers per run never skip or repeat.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -16,7 +18,7 @@ from django.utils import timezone
 
 import engine
 
-from . import convert
+from . import convert, live, stream
 from .models import (
     FINISHED_TASK_STATES,
     Dag,
@@ -61,6 +63,9 @@ def start_run(
             TaskInstance.objects.bulk_create(
                 TaskInstance(run=run, task_id=task_id) for task_id in convert.task_ids(run.document)
             )
+            # Due at once: if the executor never hears of the run, the sweep starts it.
+            Run.objects.filter(pk=run.pk).update(wake_at=timezone.now())
+            transaction.on_commit(lambda: _executor().start(run.pk))
     return run
 
 
@@ -159,9 +164,14 @@ def cancel_run(run: Run, sim_time: float | None = None) -> Run:
             TaskInstance.objects.filter(pk=ti.pk).update(
                 state=to_state, reason="the run was cancelled"
             )
+        # Tries still in flight end now (a skipped task's try included): nothing runs after.
+        run.task_instances.filter(try_number__gt=0, start__isnull=False, end__isnull=True).update(
+            end=now_sim
+        )
         events.append(_run_change(run.state, RunState.CANCELLED, now_sim, "cancelled by the user"))
         _set_run_state(run, RunState.CANCELLED)
         _append_events(run, events)
+    live.forget(run.pk)
     run.refresh_from_db()
     return run
 
@@ -173,6 +183,7 @@ def _set_run_state(run: Run, state: str) -> None:
         changes["started_at"] = now
     if state in {RunState.SUCCESS, RunState.FAILED, RunState.CANCELLED}:
         changes["ended_at"] = now
+        changes["wake_at"] = None
     Run.objects.filter(pk=run.pk).update(**changes)
     for name, value in changes.items():
         setattr(run, name, value)
@@ -190,8 +201,18 @@ def _run_change(from_state: str, to_state: str, sim_time: float, reason: str) ->
 
 
 def _latest_sim_time(run: Run) -> float:
-    last = run.events.order_by("-seq").values_list("sim_time", flat=True).first()
-    return last or 0.0
+    """The run's simulated clock now. A live run's clock has moved on since its last event at
+    its speed, but never past its next due instant (wake_at), which no step has played yet."""
+    last = run.events.order_by("-seq").values_list("sim_time", "wall_time").first()
+    if last is None:
+        return 0.0
+    sim_time, wall_time = last
+    if run.mode != RunMode.LIVE or run.state != RunState.RUNNING:
+        return sim_time
+    now = timezone.now()
+    if run.wake_at is not None:
+        now = min(now, run.wake_at)
+    return sim_time + max(0.0, (now - wall_time).total_seconds()) * run.speed
 
 
 def _append_events(run: Run, events: list[dict[str, Any]], wall_time=None) -> list[RunEvent]:
@@ -211,4 +232,185 @@ def _append_events(run: Run, events: list[dict[str, Any]], wall_time=None) -> li
         RunEvent(run=run, seq=first + i, wall_time=stamp, **event) for i, event in enumerate(events)
     )
     run.last_seq = last
+    if run.mode == RunMode.LIVE:
+        items = [stream.encode(convert.event_to_dict(row)) for row in rows]
+        run_id = run.pk
+        transaction.on_commit(lambda: stream.broadcast(run_id, first, items))
     return rows
+
+
+# ----------------------------------------------------------------- live runs: the step
+
+
+def advance_live_run(
+    run_id: int, until: float | None = None, expected_seq: int | None = None
+) -> live.Step | None:
+    """One scheduling step of a live run, written as one transaction (editor/live.py plays it).
+
+    ``until`` is the simulated time the caller woke up for (a try's end, a retry's due time):
+    every instant up to it is played, so a late or duplicate wake-up changes nothing that an
+    earlier one did not. ``until=None`` starts a queued run, or plays a running run's next
+    instant; ``expected_seq`` then makes that a no-op unless the run is still where the caller
+    (the sweep) saw it. Returns the step, or None if the run is finished or not live.
+
+    The run's row stays locked until commit, so steps of one run (on any worker) follow one
+    another; every task change is a conditional update from the state and try the step
+    started from, written with its RunEvents; after commit the events are broadcast and the
+    executor is told what to wake up for next.
+    """
+    try:
+        with transaction.atomic():
+            run = Run.objects.select_for_update().filter(pk=run_id, mode=RunMode.LIVE).first()
+            if run is None or run.is_finished:
+                return None
+            if expected_seq is not None and run.last_seq != expected_seq:
+                return None
+            try:
+                compiled, scenario = live.compiled_for(run)
+            except engine.InvalidDocument as exc:
+                _end_unplayable(run, exc)
+                return None
+            state = live.take(run)
+            if state is None:
+                rows = list(
+                    run.task_instances.values_list("task_id", "state", "try_number", "start", "end")
+                )
+                begun = run.state != RunState.QUEUED
+                state = live.LiveRun.from_rows(compiled, scenario, rows, begun)
+            step = state.step(run.pk, until)
+            if not step.empty:
+                _write_step(run, step)
+            seq, speed = run.last_seq, run.speed
+            transaction.on_commit(lambda: live.keep(run, seq, state))
+            if not step.empty:
+                transaction.on_commit(lambda: _executor().after_step(run_id, speed, step, seq))
+    except BaseException:
+        live.forget(run_id)
+        raise
+    return step
+
+
+def _write_step(run: Run, step: live.Step) -> None:
+    now = timezone.now()
+    events = []
+    if step.began:
+        events.append(_run_change(RunState.QUEUED, RunState.RUNNING, 0.0, "run started"))
+        _set_run_state(run, RunState.RUNNING)
+    events += step.transitions
+    _apply_changes(run, step.changes)
+    if step.final_state is not None:
+        events.append(
+            _run_change(RunState.RUNNING, step.final_state, step.sim_time, "run finished")
+        )
+        _set_run_state(run, step.final_state)
+    else:
+        ahead = max(0.0, step.next_due - step.sim_time) / run.speed
+        Run.objects.filter(pk=run.pk).update(wake_at=now + timedelta(seconds=ahead))
+    _append_events(run, events, wall_time=now)
+
+
+# Tasks per UPDATE: well under every database's limit on query parameters.
+_UPDATE_CHUNK = 500
+
+
+def _apply_changes(run: Run, changes: list[live.TaskChange]) -> None:
+    """Write a step's task changes, each conditional on the row still being as the step found
+    it (state, try, try in flight): rows that moved meanwhile fail the whole step."""
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for ch in changes:
+        key = (
+            ch.from_state,
+            ch.from_try,
+            ch.was_open,
+            ch.state,
+            ch.try_number,
+            ch.start,
+            ch.end,
+            ch.reason,
+        )
+        groups[key].append(ch.task_id)
+    for key, task_ids in groups.items():
+        from_state, from_try, was_open, state, try_number, start, end, reason = key
+        for n in range(0, len(task_ids), _UPDATE_CHUNK):
+            chunk = task_ids[n : n + _UPDATE_CHUNK]
+            rows = TaskInstance.objects.filter(
+                run=run, task_id__in=chunk, state=from_state, try_number=from_try
+            )
+            if was_open:
+                rows = rows.filter(end__isnull=True)
+            moved = rows.update(
+                state=state, try_number=try_number, start=start, end=end, reason=reason
+            )
+            if moved != len(chunk):
+                raise live.StepConflict(
+                    f"run {run.pk}: {len(chunk) - moved} of {len(chunk)} task instances were no "
+                    f"longer {from_state} (try {from_try})"
+                )
+
+
+def _end_unplayable(run: Run, exc: engine.InvalidDocument) -> None:
+    """A run whose stored DAG the engine no longer accepts can make no progress: end it."""
+    message = "; ".join(p.message for p in exc.problems) or str(exc)
+    events = []
+    if run.state == RunState.QUEUED:
+        events.append(_run_change(RunState.QUEUED, RunState.RUNNING, 0.0, "run started"))
+    events.append(
+        _run_change(
+            RunState.RUNNING,
+            RunState.FAILED,
+            _latest_sim_time(run),
+            f"the run's DAG can no longer be simulated: {message}",
+        )
+    )
+    _set_run_state(run, RunState.FAILED)
+    _append_events(run, events)
+
+
+def claim_overdue_live_runs(grace_s: float) -> list[tuple[int, int]]:
+    """Live runs whose next step is more than ``grace_s`` late, as (run id, last seq).
+
+    Each is given another ``grace_s`` before it counts as overdue again, so a sweep that finds
+    the workers down does not queue up one wake-up per run on every pass.
+    """
+    now = timezone.now()
+    overdue = list(
+        Run.objects.filter(
+            mode=RunMode.LIVE,
+            state__in=[RunState.QUEUED, RunState.RUNNING],
+            wake_at__lt=now - timedelta(seconds=grace_s),
+        ).values_list("pk", "last_seq")
+    )
+    for run_id, seq in overdue:
+        Run.objects.filter(pk=run_id, last_seq=seq).update(wake_at=now + timedelta(seconds=grace_s))
+    # A live run that has no wake-up time and has not finished was never scheduled: give it one.
+    Run.objects.filter(
+        mode=RunMode.LIVE, state__in=[RunState.QUEUED, RunState.RUNNING], wake_at__isnull=True
+    ).update(wake_at=now)
+    return overdue
+
+
+def try_in_flight(run_id: int, task_id: str, try_number: int) -> bool:
+    """Whether the try has not been applied yet: a cheap check before taking the run's lock."""
+    return TaskInstance.objects.filter(
+        run_id=run_id,
+        task_id=task_id,
+        try_number=try_number,
+        start__isnull=False,
+        end__isnull=True,
+        run__state__in=[RunState.QUEUED, RunState.RUNNING],
+    ).exists()
+
+
+def unfinished_live_runs() -> list[tuple[int, int, Any]]:
+    """(run id, last seq, wake_at) of every live run that has not finished."""
+    return list(
+        Run.objects.filter(
+            mode=RunMode.LIVE, state__in=[RunState.QUEUED, RunState.RUNNING]
+        ).values_list("pk", "last_seq", "wake_at")
+    )
+
+
+def _executor():
+    from .executors import current
+
+    return current()

@@ -1,0 +1,139 @@
+"""Run events on their way to browsers: the run's channel group, the wire format, broadcasting.
+
+Every process that writes run events (web server, Celery worker) broadcasts them after commit
+to the run's group; editor/consumers.py relays them to the websockets watching that run.
+The channel layer only carries notifications: a lost one is refilled from the RunEvent log by
+seq, so nothing here has to be reliable, only fast and in order.
+
+An event is encoded to JSON once, where it is written; a group message carries up to
+``FRAME_EVENTS`` encoded events with consecutive seqs, and a consumer joins them into frames
+without decoding them again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+from typing import Any
+
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+log = logging.getLogger(__name__)
+
+# Events per websocket frame (and per group message). One message per event tops out at a few
+# hundred per second through the Redis layer; frames of ~100 carry tens of thousands.
+FRAME_EVENTS = 100
+
+
+def group_name(run_id: int) -> str:
+    """The channel group of one run: every consumer watching it joins this group."""
+    return f"run-{int(run_id)}"
+
+
+def encode(event: dict[str, Any]) -> str:
+    """One run event (convert.event_to_dict) as the JSON text sent inside frames."""
+    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+
+
+def events_frame(items: list[str]) -> str:
+    """A websocket frame of already-encoded events: {"type": "events", "events": [...]}."""
+    return '{"type":"events","events":[' + ",".join(items) + "]}"
+
+
+def broadcast(run_id: int, first_seq: int, items: list[str]) -> None:
+    """Send events ``first_seq``, ``first_seq + 1``, ... to the run's group, without waiting.
+
+    Call after the transaction that wrote them has committed (``transaction.on_commit``), so a
+    consumer that reads the log on hearing of them finds them there.
+    """
+    if not items:
+        return
+    group = group_name(run_id)
+    messages = [
+        {"type": "run.events", "first": first_seq + n, "items": items[n : n + FRAME_EVENTS]}
+        for n in range(0, len(items), FRAME_EVENTS)
+    ]
+    _sender().submit(group, messages)
+
+
+def bind_server_loop() -> None:
+    """Called on the ASGI server's event loop (by the consumer): broadcasts from this process's
+    threads then go through that loop, which the in-memory channel layer requires."""
+    global _server_loop
+    _server_loop = asyncio.get_running_loop()
+
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+class _Sender:
+    """Hands group messages to one coroutine on an event loop, so they leave in the order they
+    were committed and reuse that loop's channel-layer connections.
+
+    The loop is the ASGI server's when this process serves websockets (the in-memory layer's
+    queues belong to it); otherwise a daemon thread runs a loop of its own (a Celery worker).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.queue: asyncio.Queue | None = None
+
+    def submit(self, group: str, messages: list[dict[str, Any]]) -> None:
+        with self.lock:
+            target = self._target()
+        if target is not None:
+            loop, queue = target
+            loop.call_soon_threadsafe(queue.put_nowait, (group, messages))
+
+    def _target(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue] | None:
+        wanted = _server_loop if _server_loop is not None and not _server_loop.is_closed() else None
+        if wanted is None:
+            layer = get_channel_layer()
+            if layer is None or isinstance(layer, InMemoryChannelLayer):
+                return None  # no server loop in this process: nobody here can be listening
+            wanted = _own_loop()
+        if self.loop is not wanted or self.queue is None:
+            self.loop, self.queue = wanted, asyncio.Queue()
+            asyncio.run_coroutine_threadsafe(self._pump(self.queue), wanted)
+        return self.loop, self.queue
+
+    @staticmethod
+    async def _pump(queue: asyncio.Queue) -> None:
+        layer = get_channel_layer()
+        while True:
+            group, messages = await queue.get()
+            for message in messages:
+                try:
+                    await layer.group_send(group, message)
+                except Exception:  # the log still has the events; consumers refill from it
+                    log.exception("could not broadcast run events to %s", group)
+
+
+_own: tuple[int, asyncio.AbstractEventLoop] | None = None
+
+
+def _own_loop() -> asyncio.AbstractEventLoop:
+    """A loop in a daemon thread, one per process (a forked Celery child makes its own)."""
+    global _own
+    if _own is None or _own[0] != os.getpid():
+        loop = asyncio.new_event_loop()
+        threading.Thread(target=loop.run_forever, name="dagsim-broadcast", daemon=True).start()
+        _own = (os.getpid(), loop)
+    return _own[1]
+
+
+_senders: dict[int, _Sender] = {}
+_senders_lock = threading.Lock()
+
+
+def _sender() -> _Sender:
+    pid = os.getpid()
+    with _senders_lock:
+        if pid not in _senders:
+            _senders.clear()
+            _senders[pid] = _Sender()
+        return _senders[pid]
