@@ -27,6 +27,7 @@ from .airflow_calls import AirflowCalls
 from .dag_builder import DagBuilder, DuplicateTask, Group, ImportLimit
 from .python_data import (
     BUILTINS,
+    MAX_LENGTH,
     NotEvaluable,
     binary,
     call_builtin,
@@ -193,6 +194,8 @@ class DagFileReader(AirflowCalls):
             and isinstance(node.op, ast.Add)
             and isinstance(value, (list, tuple))
         ):
+            if len(current) + len(value) > MAX_LENGTH:
+                raise ImportLimit(f"a list grows past {MAX_LENGTH} items")
             current.extend(value)  # `tasks += [...]` changes the list in place, as Python does
             result = current
         else:
@@ -405,6 +408,7 @@ class DagFileReader(AirflowCalls):
 
     def eval_JoinedStr(self, node: ast.JoinedStr, scope: Scope) -> Any:
         parts = []
+        length = 0
         for value in node.values:
             if isinstance(value, ast.Constant):
                 parts.append(str(value.value))
@@ -422,6 +426,9 @@ class DagFileReader(AirflowCalls):
             if isinstance(text, Unknown):
                 return text
             parts.append(text)
+            length += len(text)
+            if length > MAX_LENGTH:
+                return Unknown(f"an f-string longer than {MAX_LENGTH}", node.lineno)
         return "".join(parts)
 
     def eval_List(self, node: ast.List | ast.Tuple | ast.Set, scope: Scope) -> Any:

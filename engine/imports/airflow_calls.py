@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..exports.airflow_names import CLASS_OPERATORS, DECORATOR_OPERATORS, trigger_rule_name
 from ..schedules import format_datetime
-from .dag_builder import DagBuilder, DuplicateTask, Group
-from .python_data import call_method, path_function
+from .dag_builder import DagBuilder, DuplicateTask, Group, ImportLimit
+from .python_data import MAX_LENGTH, call_method, path_function
 from .python_values import (
     BoundMethod,
     CustomClass,
@@ -149,6 +149,13 @@ class AirflowCalls:
         if isinstance(target, (Imported, CustomClass)) and name == "partial":
             return Partial(target, kwargs)
         if isinstance(target, list) and name in ("append", "extend"):
+            growth = (
+                len(args[0])
+                if name == "extend" and args and isinstance(args[0], (list, tuple))
+                else 1
+            )
+            if len(target) + growth > MAX_LENGTH:
+                raise ImportLimit(f"a list grows past {MAX_LENGTH} items")
             if name == "append" and len(args) == 1:
                 target.append(args[0])
             elif name == "extend" and len(args) == 1 and isinstance(args[0], (list, tuple)):

@@ -60,6 +60,7 @@ def binary(op: ast.operator, left: Any, right: Any) -> Any:
         raise NotEvaluable("a large power")
     if isinstance(op, ast.Mod) and isinstance(left, str):
         _check_format_widths(left)
+        _check_expansion(left, left.count("%"), right if isinstance(right, tuple) else [right])
     try:
         return _sized(fn(left, right))
     except NotEvaluable:
@@ -174,9 +175,24 @@ BUILTINS: dict[str, Callable[..., Any]] = {
     "reversed": lambda v: list(reversed(_iterable(v))),
     "min": lambda *v: min(v[0] if len(v) == 1 else v),
     "max": lambda *v: max(v[0] if len(v) == 1 else v),
-    "sum": lambda v, start=0: sum(_iterable(v), start),
+    "sum": lambda v, start=0: sum(_numbers(_iterable(v)), start),
     "abs": abs,
 }
+
+
+def _numbers(values: list) -> list:
+    if not all(isinstance(v, (int, float)) for v in values):
+        raise NotEvaluable("sum() of non-numbers")
+    return values
+
+
+def _check_expansion(template: str, places: int, values: Any) -> None:
+    """Refuse text that would grow past MAX_LENGTH: ``places`` copies of the longest value."""
+    longest = max(
+        (len(v) if isinstance(v, (str, list, tuple, dict)) else 32 for v in values), default=0
+    )
+    if len(template) + places * longest > MAX_LENGTH:
+        raise NotEvaluable(f"text longer than {MAX_LENGTH}")
 
 
 def _checked(value: Any, types: tuple) -> Any:
@@ -229,11 +245,15 @@ def call_method(target: Any, name: str, args: list, kwargs: dict) -> Any:
     if isinstance(target, str) and name in STR_METHODS:
         if name == "format":
             _check_format_widths(target)
+            _check_expansion(target, target.count("{"), [*args, *kwargs.values()])
         if name in ("zfill", "ljust", "rjust", "center") and args and isinstance(args[0], int):
             if args[0] > MAX_FORMAT_WIDTH:
                 raise NotEvaluable("a very wide string")
         if name == "join":
             args = [_iterable(args[0])] if args else args
+            _check_expansion(target, len(args[0]) if args else 0, args[0] if args else [])
+        if name == "replace" and len(args) >= 2 and isinstance(args[0], str):
+            _check_expansion(target, target.count(args[0]) + 1, [args[1]])
     elif isinstance(target, dict) and name in DICT_METHODS:
         if name in ("items", "keys", "values"):
             return list(getattr(target, name)())

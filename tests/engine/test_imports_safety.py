@@ -123,16 +123,33 @@ def read(body: str) -> engine.imports.Imported:
 
 def test_huge_values_are_not_computed():
     imported = read("""
-        BIG = "x" * 10**9
+        BIG = "x" * 100_000
+        HUGE = "x" * 10**9
         WIDE = f"{'a':>999999999}"
+        JOINED = BIG.join([BIG] * 1000)
+        REPLACED = BIG.replace("x", BIG)
+        FORMATTED = ("{0}" * 1000).format(BIG)
+        PERCENT = ("%s" * 1000) % tuple([BIG] * 1000)
+        F_STRING = f"{BIG}{BIG}{BIG}{BIG}{BIG}{BIG}{BIG}{BIG}{BIG}{BIG}{BIG}"
+        TOTAL = sum([[1] * 1000] * 1000, [])
         with DAG("big"):
-            EmptyOperator(task_id="a", pool=BIG)
-            EmptyOperator(task_id="b", pool=WIDE)
+            EmptyOperator(task_id="huge", pool=HUGE)
+            EmptyOperator(task_id="wide", pool=WIDE)
+            EmptyOperator(task_id="joined", pool=JOINED)
+            EmptyOperator(task_id="replaced", pool=REPLACED)
+            EmptyOperator(task_id="formatted", pool=FORMATTED)
+            EmptyOperator(task_id="percent", pool=PERCENT)
+            EmptyOperator(task_id="f_string", pool=F_STRING)
+            EmptyOperator(task_id="total", pool=TOTAL)
+            EmptyOperator(task_id="big", pool=BIG[:10])
             for i in range(10**12):
                 EmptyOperator(task_id=f"t{i}")
     """)
-    assert [t["task_id"] for t in imported.document["tasks"]] == ["a", "b"]
-    assert len(imported.warnings) == 3
+    assert len(imported.document["tasks"]) == 9
+    pools = {t["task_id"]: t.get("pool") for t in imported.document["tasks"]}
+    assert pools.pop("big") == "x" * 10
+    assert set(pools.values()) == {None}
+    assert len(imported.warnings) == 9
 
 
 @pytest.mark.parametrize(
@@ -141,8 +158,10 @@ def test_huge_values_are_not_computed():
         "with DAG('spin'):\n    for i in range(1000):\n        for j in range(1000):\n"
         "            x = i\n",
         "def again(n):\n    return again(n + 1)\n\nwith DAG('deep'):\n    again(0)\n",
+        "grow = [1]\nfor i in range(100):\n    grow.extend(grow)\n",
+        "grow = [1]\nfor i in range(100):\n    grow += grow\n",
     ],
-    ids=["loop turns", "call depth"],
+    ids=["loop turns", "call depth", "list.extend", "list +="],
 )
 def test_files_that_would_read_forever_stop_at_a_limit(body):
     with pytest.raises(engine.InvalidDocument) as raised:
