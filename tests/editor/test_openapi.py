@@ -27,7 +27,22 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
 @pytest.fixture
-def owner_token(db, django_user_model, umbrella_document, umbrella_scenarios):
+def shared_connection():
+    """Keep the test's database connection open across requests, as Django's test client does:
+    the plain WSGI app closes it after every request, which would end the test's transaction on
+    PostgreSQL."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def owner_token(db, shared_connection, django_user_model, umbrella_document, umbrella_scenarios):
     owner = django_user_model.objects.create_user("alice", password="alice-password-1")
     # Objects with small ids, so generated ids sometimes hit real rows.
     dag = dags.create_dag(owner, umbrella_document, {}, umbrella_scenarios)
