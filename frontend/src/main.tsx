@@ -3,6 +3,7 @@ import "./styles.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./components/App";
+import { attachBenchHooks } from "./benchHooks";
 
 /** Django's CSRF token: from the mount point if the page gives it, else the csrftoken cookie. */
 function csrfToken(mount: HTMLElement): string {
@@ -10,6 +11,8 @@ function csrfToken(mount: HTMLElement): string {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
   return match ? decodeURIComponent(match[1]!) : "";
 }
+
+if (new URLSearchParams(window.location.search).has("bench")) attachBenchHooks();
 
 const mount = document.getElementById("app");
 if (mount) {
