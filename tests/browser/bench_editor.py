@@ -103,7 +103,11 @@ APPLY_STATES_JS = """async ([ids, state, firstSeq]) => {
     from_state: 'running', to_state: state, reason: 'bench', sim_time: 1, wall_time: ''}));
   const t0 = performance.now();
   const changed = window.dagsimBench.applyRunEvents(events);
-  await new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
+  await new Promise((r) => {
+    const c = new MessageChannel();
+    c.port1.onmessage = r;
+    c.port2.postMessage(0);
+  });
   const t1 = performance.now();
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   const t2 = performance.now();
@@ -218,7 +222,8 @@ def main() -> None:
               button.click();
               const wait = () => button.disabled || button.textContent !== 'Layout'
                 ? requestAnimationFrame(wait)
-                : requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+                : requestAnimationFrame(() =>
+                    requestAnimationFrame(() => resolve(performance.now() - t0)));
               requestAnimationFrame(wait);
             })"""
         )

@@ -53,7 +53,9 @@ def ensure_bundle() -> Path:
         return MANIFEST
     npm = shutil.which("npm")
     if npm is None:
-        raise RuntimeError("npm is needed to build the front end (frontend/: npm ci && npm run build)")
+        raise RuntimeError(
+            "npm is needed to build the front end (frontend/: npm ci && npm run build)"
+        )
     if not (FRONTEND / "node_modules").exists():
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, check=True)
     subprocess.run([npm, "run", "build"], cwd=FRONTEND, check=True)
@@ -194,7 +196,9 @@ def chromium() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield browser
         finally:

@@ -24,6 +24,10 @@ HOTPINK = "rgb(255, 105, 180)"
 GREEN = "rgb(0, 128, 0)"
 
 
+def badge(page, task_id: str):
+    return task_box(page, task_id).get_by_test_id("rule-badge")
+
+
 def test_a_dag_drawn_by_hand_survives_save_and_reload(page, live_app):
     shots = page.shots
     page.goto(live_app.url + "/")
@@ -51,7 +55,9 @@ def test_a_dag_drawn_by_hand_survives_save_and_reload(page, live_app):
     select_task(page, "join_erp_branch")
     page.get_by_test_id("trigger-rule-select").select_option("none_failed")
     expect(page.get_by_test_id("trigger-rule-help")).to_contain_text("skipped upstreams are fine")
-    expect(task_box(page, "join_erp_branch").get_by_test_id("rule-badge")).to_have_text("none_failed")
+    expect(task_box(page, "join_erp_branch").get_by_test_id("rule-badge")).to_have_text(
+        "none_failed"
+    )
     expect(page.get_by_test_id("save-state")).to_have_attribute("data-dirty", "true")
     shots("join-none-failed")
 
@@ -66,7 +72,9 @@ def test_a_dag_drawn_by_hand_survives_save_and_reload(page, live_app):
     for source, target in doc["edges"]:
         expect(edge(page, source, target)).to_have_count(1)
     expect(page.locator(".react-flow__edge")).to_have_count(len(doc["edges"]))
-    expect(task_box(page, "join_erp_branch").get_by_test_id("rule-badge")).to_have_text("none_failed")
+    expect(task_box(page, "join_erp_branch").get_by_test_id("rule-badge")).to_have_text(
+        "none_failed"
+    )
     expect(page.get_by_test_id("save-state")).to_have_attribute("data-dirty", "false")
     shots("reloaded")
 
@@ -125,9 +133,10 @@ def test_a_live_run_paints_states_as_websocket_events_arrive(page, live_app):
     if not live_app.has_websocket_routes():
         pytest.skip("the live-run websocket (/ws/runs/{id}/, issue 4) is not routed yet")
     shots = page.shots
-    document = {**UMBRELLA["document"], "tasks": [
-        {**t, "duration_s": 2} for t in UMBRELLA["document"]["tasks"]
-    ]}
+    document = {
+        **UMBRELLA["document"],
+        "tasks": [{**t, "duration_s": 2} for t in UMBRELLA["document"]["tasks"]],
+    }
     pk = live_app.create_dag(document)
     open_editor(page, live_app.url, pk)
     # Record every state a node shows, in order, as the page paints it.
@@ -137,9 +146,11 @@ def test_a_live_run_paints_states_as_websocket_events_arrive(page, live_app):
         new MutationObserver((records) => {
           for (const r of records) {
             const el = r.target;
-            if (el.dataset && el.dataset.state) window.__seen.push([el.dataset.taskId, el.dataset.state]);
+            if (el.dataset && el.dataset.state)
+              window.__seen.push([el.dataset.taskId, el.dataset.state]);
           }
-        }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["data-state"]});
+        }).observe(document.body,
+                   {subtree: true, attributes: true, attributeFilter: ["data-state"]});
       }"""
     )
     select_task(page, "pick_erp_system")
