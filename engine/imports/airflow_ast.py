@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 from typing import Any
 
 from ..exports.airflow_names import CLASS_OPERATORS, DECORATOR_OPERATORS
@@ -53,6 +54,8 @@ from .python_values import (
     XComRef,
 )
 
+STR_ENUMS = {"TriggerRule", "WeightRule"}
+ROLES = ("setup", "teardown")
 MAX_STEPS = 2_000_000
 MAX_LOOP_TURNS = 100_000
 MAX_CALL_DEPTH = 40
@@ -231,7 +234,11 @@ class DagFileReader(AirflowCalls):
                 and -len(container) <= key < len(container)
             ):
                 container[key] = value
-        # Attribute targets (`dag.doc_md = ...`) set nothing the simulator uses.
+        elif isinstance(target, ast.Attribute):
+            owner = self.eval(target.value, scope)
+            if isinstance(owner, TaskNode):  # `task.trigger_rule = TriggerRule.NONE_FAILED`
+                self.set_task_argument(owner, target.attr, value, node)
+        # Other attribute targets (`dag.doc_md = ...`) set nothing the simulator uses.
 
     def run_If(self, node: ast.If, scope: Scope) -> None:
         test = truth(self.eval(node.test, scope))
@@ -332,14 +339,19 @@ class DagFileReader(AirflowCalls):
             if decorator is None:
                 continue
             if decorator.kind == "task":
-                if decorator.flavour and decorator.flavour not in DECORATOR_OPERATORS:
+                if decorator.flavour in ROLES and isinstance(value, TaskFactory):
+                    value.flavour = decorator.flavour  # @setup or @teardown over @task
+                    continue
+                if decorator.flavour and decorator.flavour not in (*DECORATOR_OPERATORS, *ROLES):
                     self.warn(
                         decorator_node,
                         f"`@task.{decorator.flavour}` is not simulated as "
                         "such; its tasks are imported as python tasks",
                         "unknown_operator",
                     )
-                value = TaskFactory(function, decorator.operator, decorator.kwargs)
+                value = TaskFactory(
+                    function, decorator.operator, decorator.kwargs, decorator.flavour
+                )
             elif decorator.kind == "task_group":
                 value = GroupFactory(function, decorator.kwargs)
             elif decorator.kind == "dag":
@@ -541,7 +553,11 @@ class DagFileReader(AirflowCalls):
     def eval_Attribute(self, node: ast.Attribute, scope: Scope) -> Any:
         target = self.eval(node.value, scope)
         if isinstance(target, Imported):
+            if target.name in STR_ENUMS and node.attr.isupper():
+                return node.attr.lower()  # TriggerRule.ALL_DONE is the string "all_done"
             return Imported(f"{target.qualname}.{node.attr}")
+        if isinstance(target, PurePosixPath) and node.attr in ("name", "stem", "suffix"):
+            return getattr(target, node.attr)
         if isinstance(target, TaskNode) and node.attr == "output":
             return XComRef(target.task_id, "return_value", target.dag)
         if isinstance(target, Unknown):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 from datetime import UTC, datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -41,6 +42,7 @@ from .python_values import (
 )
 
 DAG_SCHEDULE_KEYS = ("schedule", "schedule_interval", "timetable")
+WEIGHT_RULES = ("downstream", "upstream", "absolute")
 MAPPED = "expand", "expand_kwargs"
 
 
@@ -81,6 +83,8 @@ class AirflowCalls:
                 decorator.flavour,
                 {**decorator.kwargs, **kwargs},
             )
+        if name == "Path" and len(args) == 1 and isinstance(args[0], str):
+            return PurePosixPath(args[0])  # only its name is ever used: no file is touched
         if name == "partial" and len(parts) > 1:  # Operator.partial(...), before .expand()
             return Partial(Imported(callee.qualname.rsplit(".", 1)[0]), kwargs)
         if name == "DAG":
@@ -117,6 +121,8 @@ class AirflowCalls:
             if flavour in ("override", "partial", "expand"):
                 return None
             return Decorator("task", DECORATOR_OPERATORS.get(flavour, "python"), flavour, {})
+        if parts[-1] in ("setup", "teardown"):
+            return Decorator("task", "python", parts[-1], {})
         if parts[-1] == "dag":
             return Decorator("dag", "", "", {})
         if parts[-1] == "task_group":
@@ -134,9 +140,15 @@ class AirflowCalls:
             else:
                 self.depend(other, target, node)
             return None
+        if isinstance(target, TaskNode) and name == "as_setup":
+            return target
+        if isinstance(target, TaskNode) and name == "as_teardown":
+            return self.teardown(target, kwargs.get("setups", args[0] if args else None), node)
         if isinstance(target, TaskFactory):
             if name == "override":
-                return TaskFactory(target.function, target.operator, {**target.kwargs, **kwargs})
+                return TaskFactory(
+                    target.function, target.operator, {**target.kwargs, **kwargs}, target.flavour
+                )
             if name == "partial":
                 return Partial(target, kwargs)
             if name in MAPPED:
@@ -317,9 +329,13 @@ class AirflowCalls:
                 f"`{full_id}` is a mapped task (.expand); it is simulated as one task instance",
                 "mapped_task",
             )
-        for ref in task_references([args, kwargs]):
+        # Arguments, and values given to .override(), that come from other tasks' XComs.
+        for ref in task_references([args, kwargs, factory.kwargs]):
             builder.add_edge(ref.task_id, full_id)
-        return TaskNode(full_id, builder)
+        made = TaskNode(full_id, builder)
+        if factory.flavour == "teardown":
+            self.teardown(made, None, node)
+        return made
 
     def call_group_factory(
         self, factory: GroupFactory, args: list, kwargs: dict, node: ast.Call
@@ -365,6 +381,33 @@ class AirflowCalls:
             self.dag_stack.pop()
         return DagValue(builder)
 
+    def set_task_argument(self, task: TaskNode, key: str, value: Any, node: ast.AST) -> None:
+        """``task.trigger_rule = ...`` after the task was made."""
+        converted = self.task_argument(key, value)
+        if converted is _UNREADABLE:
+            self.warn(
+                node,
+                f"task `{task.task_id}`: `{key}` is not a value dagsim can read; left as it was",
+            )
+        elif converted is not _IGNORED and task.task_id in task.dag.tasks:
+            task.dag.tasks[task.task_id].arguments[key] = converted
+
+    def teardown(self, task: TaskNode, setups: Any, node: ast.AST) -> TaskNode:
+        """``.as_teardown(setups=...)``: after its setups, run when everything is done.
+
+        Airflow's teardown rule (all_done_setup_success) is not one dagsim has; all_done is
+        the closest, and the warning says so."""
+        if setups is not None:
+            self.depend(setups, task, node)
+        self.set_task_argument(task, "trigger_rule", "all_done", node)
+        self.warn(
+            node,
+            f"`{task.task_id}` is a teardown task: simulated with trigger rule "
+            "all_done (Airflow's all_done_setup_success is not simulated)",
+            "teardown",
+        )
+        return task
+
     def task_arguments(self, kwargs: dict, node: ast.AST, whose: str) -> dict[str, Any]:
         """The task settings dagsim simulates, from operator (or default_args) keywords."""
         out: dict[str, Any] = {}
@@ -403,10 +446,9 @@ class AirflowCalls:
         if key == "pool":
             return value if isinstance(value, str) and value else _UNREADABLE
         if key == "weight_rule":
-            if isinstance(value, str):
+            # A custom PriorityWeightStrategy class is not one dagsim simulates.
+            if isinstance(value, str) and value.lower() in WEIGHT_RULES:
                 return value.lower()
-            if isinstance(value, Imported) and "WeightRule" in value.parts:
-                return value.name.lower()
             return _UNREADABLE
         if key == "ignore_downstream_trigger_rules":
             return value if isinstance(value, bool) else _UNREADABLE

@@ -117,6 +117,7 @@ class TaskFactory:
     function: Function
     operator: str
     kwargs: dict[str, Any]
+    flavour: str = ""  # "setup" or "teardown" for @setup / @teardown
 
 
 @dataclass(eq=False)

@@ -450,3 +450,67 @@ def test_files_that_cannot_become_a_dag_raise_with_the_problem(body, code, line)
     (problem,) = raised.value.problems
     assert problem.code == code
     assert problem.data.get("line") == line
+
+
+def test_settings_made_after_the_task_and_enum_values_are_read():
+    imported = read(
+        """
+        from pathlib import Path
+        from airflow.sdk import TriggerRule
+        with DAG(dag_id=Path(__file__).stem):
+            join = EmptyOperator(task_id=TriggerRule.ONE_SUCCESS)
+            join.trigger_rule = TriggerRule.NONE_FAILED
+            join.retries = 4
+
+            @task
+            def produce():
+                return {"k": 1}
+
+            @task
+            def consume():
+                pass
+
+            result = produce()
+            consume.override(op_kwargs={"v": result["k"]})() >> join
+        """
+    )
+    assert imported.document["dag_id"] == "dag"
+    assert task(imported, "one_success") == {
+        "task_id": "one_success",
+        "operator": "empty",
+        "trigger_rule": "none_failed",
+        "retries": 4,
+    }
+    assert edges(imported) == {("produce", "consume"), ("consume", "one_success")}
+
+
+def test_setup_and_teardown_tasks_are_read_with_all_done_standing_in_for_their_rule():
+    imported = read(
+        """
+        from airflow.sdk import setup, teardown
+        with DAG("cluster"):
+            create = EmptyOperator(task_id="create").as_setup()
+            work = EmptyOperator(task_id="work")
+            delete = EmptyOperator(task_id="delete").as_teardown(setups=create)
+            create >> work >> delete
+
+            @setup
+            def start_cluster():
+                return "id"
+
+            @teardown
+            def stop_cluster(cluster_id):
+                pass
+
+            stop_cluster(start_cluster())
+        """
+    )
+    assert edges(imported) == {
+        ("create", "delete"),
+        ("create", "work"),
+        ("work", "delete"),
+        ("start_cluster", "stop_cluster"),
+    }
+    assert task(imported, "delete")["trigger_rule"] == "all_done"
+    assert task(imported, "stop_cluster")["trigger_rule"] == "all_done"
+    assert [w.code for w in imported.warnings] == ["teardown", "teardown"]
