@@ -13,7 +13,11 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from editor.executors import serve  # noqa: E402
 from editor.routing import websocket_urlpatterns  # noqa: E402
+
+# With the in-process executor (the default) this server drives live runs itself.
+serve()
 
 application = ProtocolTypeRouter(
     {

@@ -90,6 +90,17 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Live runs write from the web server's executor threads while requests write too: take
+    # the write lock when a transaction begins (no deadlocked lock upgrades) and wait for it;
+    # WAL lets readers (websocket snapshots) go on during a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -111,7 +122,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Room for bursts: a message over capacity is dropped (consumers would then refill
+            # from the RunEvent log, correct but slower).
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": 2000, "expiry": 60},
         }
     }
 else:
@@ -122,6 +135,8 @@ else:
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = None  # tasks report through the database (RunEvent), not results
 CELERY_TASK_ACKS_LATE = True
+# A try whose worker process dies goes back to the queue for another worker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -130,6 +145,15 @@ if RUN_EXECUTOR not in {"celery", "inprocess"}:
     raise ImproperlyConfigured(f"RUN_EXECUTOR={RUN_EXECUTOR!r}: use 'celery' or 'inprocess'")
 if RUN_EXECUTOR == "celery" and not CELERY_BROKER_URL:
     raise ImproperlyConfigured("RUN_EXECUTOR=celery needs CELERY_BROKER_URL or REDIS_URL")
+# The sweep requeues live runs whose next step is more than LIVE_SWEEP_GRACE_S late (a worker
+# died holding their tries), every LIVE_SWEEP_INTERVAL_S: in the web server with the in-process
+# executor, through `celery -A config beat` with Celery.
+LIVE_SWEEP_INTERVAL_S = env_int("LIVE_SWEEP_INTERVAL_S", 5)
+LIVE_SWEEP_GRACE_S = env_int("LIVE_SWEEP_GRACE_S", 10)
+LIVE_INPROCESS_THREADS = env_int("LIVE_INPROCESS_THREADS", 2)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-live-runs": {"task": "editor.sweep_live_runs", "schedule": LIVE_SWEEP_INTERVAL_S},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
