@@ -1,3 +1,9 @@
-"""Websocket routes, served by config/asgi.py. Live-run consumers are added here (issue 4)."""
+"""Websocket routes, served by config/asgi.py (session or token auth, origin checked there)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import RunConsumer
+
+websocket_urlpatterns = [
+    path("ws/runs/<int:run_id>/", RunConsumer.as_asgi()),
+]
