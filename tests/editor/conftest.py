@@ -6,9 +6,11 @@ from editor import dags
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles(settings):
-    """Each test starts with empty throttle counters and rates no test reaches by accident;
-    the throttling test tightens them itself."""
+def _test_settings(settings):
+    """Each test starts with empty throttle counters and rates no test reaches by accident (the
+    throttling tests tighten them themselves), and hashes passwords fast: the personas' real
+    PBKDF2 hashing would cost most of the suite's time and test nothing of ours."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
