@@ -236,3 +236,18 @@ def test_delete_undo_and_redo_from_the_keyboard(page, live_app):
     page.keyboard.press("Control+v")
     expect(task_box(page, "deploy_model_2")).to_have_count(1)
     expect(node(page, "deploy_model_2")).to_have_class(re.compile("selected"))
+
+
+def test_engine_problems_show_on_the_task_and_data_edge_they_concern(page, live_app):
+    pk = live_app.create_dag(UMBRELLA["document"])
+    open_editor(page, live_app.url, pk)
+    # fetch_weather pulls an XCom from train_model, which runs after it: the engine warns.
+    select_task(page, "fetch_weather")
+    page.get_by_role("button", name="+ pull").click()
+    page.get_by_label("from task").select_option("train_model")
+    label = page.get_by_test_id("xcom-label-train_model-fetch_weather")
+    expect(label).to_have_class(re.compile("has-problem"))
+    expect(label).to_contain_text("not upstream")
+    page.shots("xcom-warning")
+    page.keyboard.press("Control+z")
+    expect(label).to_have_count(0)

@@ -22,6 +22,7 @@ import {
   NODE_WIDTH,
   positionsOf,
   readLayout,
+  xcomEdges,
   type DagSettings,
   type Graph,
 } from "../graph/model";
@@ -324,7 +325,7 @@ export function Editor({ api, dagPk, initial }: Props) {
           const placed = placeProblems(
             all,
             new Set(committed.nodes.map((n) => n.id)),
-            new Set(committed.edges.map((e) => e.id)),
+            new Set([...committed.edges, ...xcomEdges(committed.nodes)].map((e) => e.id)),
           );
           taskProblems.replace(placed.byTask);
           edgeProblems.replace(placed.byEdge);

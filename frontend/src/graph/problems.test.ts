@@ -25,4 +25,13 @@ describe("placing engine problems", () => {
     expect(placed.byTask.get("b")!.map((p) => p.message)).toEqual(["task"]);
     expect(placed.general.map((p) => p.message)).toEqual(["gone", "dag"]);
   });
+
+  it("puts a problem about a data flow on its XCom edge", () => {
+    const placed = placeProblems(
+      [problem("implicit", { edge: ["a", "b"], task_id: "b" })],
+      new Set(["a", "b"]),
+      new Set(["xcom:a->b"]),
+    );
+    expect(placed.byEdge.get("xcom:a->b")!.map((p) => p.message)).toEqual(["implicit"]);
+  });
 });

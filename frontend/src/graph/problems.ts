@@ -14,7 +14,10 @@ function push<K>(map: Map<K, Problem[]>, key: K, p: Problem): void {
   else map.set(key, [p]);
 }
 
-/** Put each engine problem on the edge or task it names; an edge problem beats a task one. */
+/**
+ * Put each engine problem on the edge (dependency, else XCom data edge) or task it names; an
+ * edge beats a task. `edgeIds` holds both kinds of edge id.
+ */
 export function placeProblems(
   problems: readonly Problem[],
   taskIds: ReadonlySet<string>,
@@ -24,8 +27,10 @@ export function placeProblems(
   for (const p of problems) {
     const edge = p.location?.edge;
     const taskId = p.location?.task_id;
-    if (edge && edgeIds.has(edgeId(edge[0], edge[1])))
-      push(placed.byEdge, edgeId(edge[0], edge[1]), p);
+    const dependency = edge ? edgeId(edge[0], edge[1]) : null;
+    const data = dependency ? `xcom:${dependency}` : null;
+    if (dependency && edgeIds.has(dependency)) push(placed.byEdge, dependency, p);
+    else if (data && edgeIds.has(data)) push(placed.byEdge, data, p);
     else if (taskId && taskIds.has(taskId)) push(placed.byTask, taskId, p);
     else placed.general.push(p);
   }
