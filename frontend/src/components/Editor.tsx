@@ -13,7 +13,7 @@ import {
   undo,
   type History,
 } from "../graph/history";
-import { BROWSER_LAYOUT_LIMIT, fitToBoxes, layoutInBrowser } from "../graph/layout";
+import { BROWSER_LAYOUT_LIMIT, fitToBoxes } from "../graph/layoutFit";
 import {
   documentToGraph,
   edgePairs,
@@ -30,7 +30,14 @@ import { freeSlot } from "../graph/place";
 import { placeProblems } from "../graph/problems";
 import { emptyScenario, pruneScenario, readScenarios, renameInScenario } from "../graph/scenario";
 import { edgeProblems, taskProblems } from "../state/stores";
-import type { DagDocument, Operator, Problem, ScenarioDocument, StoredDag } from "../types";
+import type {
+  DagDocument,
+  Operator,
+  Positions,
+  Problem,
+  ScenarioDocument,
+  StoredDag,
+} from "../types";
 import { Canvas } from "./Canvas";
 import { ConflictDialog } from "./ConflictDialog";
 import { DraftBanner, clearDraft, readDraft, writeDraft, type Draft } from "./drafts";
@@ -161,13 +168,16 @@ export function Editor({ api, dagPk, initial }: Props) {
       if (g.nodes.length === 0) return;
       setLayingOut(true);
       try {
-        const positions =
-          g.nodes.length <= BROWSER_LAYOUT_LIMIT
-            ? layoutInBrowser(
-                g.nodes.map((n) => n.id),
-                edgePairs(g.edges),
-              )
-            : fitToBoxes((await api.layout(graphToDocument(g))).positions);
+        let positions: Positions;
+        if (g.nodes.length <= BROWSER_LAYOUT_LIMIT) {
+          const { layoutInBrowser } = await import("../graph/layout");
+          positions = layoutInBrowser(
+            g.nodes.map((n) => n.id),
+            edgePairs(g.edges),
+          );
+        } else {
+          positions = fitToBoxes((await api.layout(graphToDocument(g))).positions);
+        }
         commitGraph(edit.setPositions(graphRef.current, positions));
         requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 0 }));
       } catch (e) {

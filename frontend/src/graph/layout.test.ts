@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fitToBoxes, layoutInBrowser } from "./layout";
+import { layoutInBrowser } from "./layout";
+import { fitToBoxes } from "./layoutFit";
 import { NODE_HEIGHT, NODE_WIDTH } from "./model";
 import { UMBRELLA } from "./testing/umbrella";
 
