@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -251,3 +252,77 @@ def test_engine_problems_show_on_the_task_and_data_edge_they_concern(page, live_
     page.shots("xcom-warning")
     page.keyboard.press("Control+z")
     expect(label).to_have_count(0)
+
+
+def test_a_live_run_can_be_cancelled(page, live_app):
+    if not live_app.has_websocket_routes():
+        pytest.skip("the live-run websocket (/ws/runs/{id}/, issue 4) is not routed yet")
+    slow = {
+        **UMBRELLA["document"],
+        "tasks": [{**t, "duration_s": 600} for t in UMBRELLA["document"]["tasks"]],
+    }
+    pk = live_app.create_dag(slow)
+    open_editor(page, live_app.url, pk)
+    select_task(page, "pick_erp_system")
+    page.get_by_test_id("tab-scenario").click()
+    page.get_by_test_id("outcome-kind").select_option("branch")
+    page.get_by_test_id("tab-run").click()
+    page.get_by_test_id("speed-select").select_option("1")
+    page.get_by_test_id("run-live").click()
+    expect(task_box(page, "start")).to_have_attribute("data-state", "running", timeout=20_000)
+    page.get_by_test_id("cancel-run").click()
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-run-state", "cancelled", timeout=20_000
+    )
+    page.shots("cancelled")
+    expect(page.get_by_test_id("cancel-run")).to_have_count(0)
+    expect(task_box(page, "deploy_model")).not_to_have_attribute("data-state", "success")
+
+
+def test_named_scenarios_are_saved_with_the_dag(page, live_app):
+    pk = live_app.create_dag(UMBRELLA["document"])
+    open_editor(page, live_app.url, pk)
+    select_task(page, "fetch_weather")
+    page.get_by_test_id("tab-scenario").click()
+    page.get_by_test_id("outcome-kind").select_option("fail_times")
+    page.get_by_test_id("fail-times").fill("2")
+    page.get_by_test_id("scenario-name").fill("weather flaky twice")
+    page.get_by_test_id("scenario-save-as").click()
+    expect(page.get_by_test_id("save-state")).to_have_attribute("data-dirty", "true")
+    save(page)
+
+    page.reload()
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+    page.get_by_test_id("tab-scenario").click()
+    page.get_by_test_id("scenario-select").select_option("weather flaky twice")
+    expect(page.get_by_test_id("outcome-list")).to_contain_text("fetch_weather fails 2×")
+    page.shots("scenario-restored")
+    stored = live_app.api("GET", f"/api/dags/{pk}/")["scenarios"]
+    assert stored["weather flaky twice"]["outcomes"] == {"fetch_weather": {"fail_times": 2}}
+
+
+def test_importing_a_file_replaces_the_drawing_and_exports_download(page, live_app, tmp_path):
+    pk = live_app.create_dag(
+        {**UMBRELLA["document"], "tasks": [{"task_id": "start", "operator": "empty"}], "edges": []}
+    )
+    open_editor(page, live_app.url, pk)
+    upload = tmp_path / "umbrella.json"
+    upload.write_text(json.dumps(UMBRELLA["document"]))
+    page.get_by_test_id("import-file").set_input_files(str(upload))
+    expect(task_box(page, "deploy_model")).to_be_visible()
+    expect(page.locator(".react-flow__edge:not([data-id^='xcom:'])")).to_have_count(
+        len(UMBRELLA["document"]["edges"])
+    )
+    expect(page.get_by_test_id("save-state")).to_have_attribute("data-dirty", "true")
+    expect(page.get_by_test_id("message")).to_contain_text("13 tasks")
+    page.shots("imported")
+    save(page)
+    stored = live_app.api("GET", f"/api/dags/{pk}/")["document"]
+    assert len(stored["tasks"]) == 13
+    assert stored["dag_id"].startswith("umbrella_"), "the import kept this DAG's own name"
+
+    page.locator(".export-menu summary").click()
+    href = page.get_by_test_id("export-airflow").get_attribute("href")
+    response = page.request.get(live_app.url + href)
+    assert response.ok, response.status
+    assert b"DAG(" in response.body() or b"@dag" in response.body()

@@ -434,12 +434,19 @@ export function Editor({ api, dagPk, initial }: Props) {
     async (file: File) => {
       try {
         const { document, warnings } = await api.importFile(file);
-        const next = resetTo(document, {}, true);
+        // The file replaces this DAG's drawing but not its name: renaming happens on purpose,
+        // in the DAG panel, not as a side effect that might clash with another DAG.
+        const name = graphRef.current.settings.dag_id;
+        const next = resetTo({ ...document, dag_id: name }, {}, true);
         await autoLayout(next);
+        const renamed =
+          document.dag_id !== name ? ` (the file calls it ${document.dag_id}; kept ${name})` : "";
         const note = warnings.length
           ? ` ${warnings.length} warning(s): ${warnings.map((w) => w.message).join("; ")}`
           : "";
-        say(`Imported ${file.name}: ${document.tasks.length} tasks. Review, then save.${note}`);
+        say(
+          `Imported ${file.name}: ${document.tasks.length} tasks${renamed}. Review, then save.${note}`,
+        );
       } catch (e) {
         say(`Import failed: ${(e as Error).message}`, "error");
       }

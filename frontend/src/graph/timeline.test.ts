@@ -25,6 +25,8 @@ describe("timeline", () => {
 
   it("formats durations", () => {
     expect(formatSeconds(30)).toBe("30s");
+    expect(formatSeconds(0.04)).toBe("0.04s");
+    expect(formatSeconds(12.25)).toBe("12.3s");
     expect(formatSeconds(330)).toBe("5m 30s");
     expect(formatSeconds(7200)).toBe("2h");
   });

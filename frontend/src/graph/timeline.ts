@@ -39,6 +39,7 @@ export function tickStep(span: number, count = 6): number {
 }
 
 export function formatSeconds(s: number): string {
+  if (s < 10) return `${+s.toFixed(2)}s`;
   if (s < 60) return `${+s.toFixed(1)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${Math.round(s % 60)}s` : ""}`;
   const h = Math.floor(s / 3600);
