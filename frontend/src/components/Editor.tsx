@@ -1,6 +1,6 @@
 // The editor page: holds the graph, its undo history and save state, and wires the canvas to the
 // panels. Editing operations themselves live in graph/edit.ts; running lives in useRun.
-import { useReactFlow } from "@xyflow/react";
+import { useReactFlow, useUpdateNodeInternals } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Api, ApiError, VersionConflict, type SavedDag } from "../api/client";
 import * as edit from "../graph/edit";
@@ -81,6 +81,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 export function Editor({ api, dagPk, initial }: Props) {
   const flow = useReactFlow();
+  const updateNodeInternals = useUpdateNodeInternals();
   const initialGraph = useMemo(
     () => documentToGraph(initial.document, readLayout(initial.layout)),
     [initial],
@@ -156,9 +157,12 @@ export function Editor({ api, dagPk, initial }: Props) {
         setLive(next);
         setCommitted(next);
       }
+      // Every node object is new: have React Flow measure the handles again, including those of
+      // tasks whose element stayed mounted (same id) and so gets no resize notification.
+      requestAnimationFrame(() => updateNodeInternals(next.nodes.map((n) => n.id)));
       return next;
     },
-    [commitGraph, setLive],
+    [commitGraph, setLive, updateNodeInternals],
   );
 
   // ---- layout ------------------------------------------------------------------------------
@@ -321,10 +325,12 @@ export function Editor({ api, dagPk, initial }: Props) {
 
   // ---- validation by the engine ------------------------------------------------------------
   const validationSeq = useRef(0);
+  // Validate what the engine sees (the document), not positions: a drag needs no new check.
+  const documentKey = useMemo(() => JSON.stringify(graphToDocument(committed)), [committed]);
   useEffect(() => {
     const seq = ++validationSeq.current;
     const timer = setTimeout(() => {
-      const doc = graphToDocument(committed);
+      const doc = JSON.parse(documentKey) as DagDocument;
       const hasScenario =
         Object.keys(scenario.outcomes).length > 0 || !!scenario.logical_date || !!scenario.now;
       api
@@ -347,7 +353,8 @@ export function Editor({ api, dagPk, initial }: Props) {
         });
     }, 400);
     return () => clearTimeout(timer);
-  }, [api, committed, scenario]);
+    // `committed` is read for the ids only; `documentKey` changes whenever they do.
+  }, [api, documentKey, scenario]);
 
   // ---- saving ------------------------------------------------------------------------------
   const save = useCallback(
@@ -501,6 +508,12 @@ export function Editor({ api, dagPk, initial }: Props) {
     [addTask],
   );
 
+  // A run is labelled with the named scenario only while the outcomes are still that scenario's.
+  const unchangedName =
+    scenarioName && JSON.stringify(scenarios[scenarioName]) === JSON.stringify(scenario)
+      ? scenarioName
+      : null;
+
   const selected = useMemo(() => graph.nodes.filter((n) => n.selected), [graph.nodes]);
   const selectedTask = selected.length === 1 ? selected[0]! : null;
 
@@ -567,8 +580,8 @@ export function Editor({ api, dagPk, initial }: Props) {
           scenarioName={scenarioName}
           setScenarioName={setScenarioName}
           run={run}
-          onSimulate={() => void run.simulate(scenario, scenarioName)}
-          onRunLive={(speed) => void run.runLive(scenario, scenarioName, speed)}
+          onSimulate={() => void run.simulate(scenario, unchangedName)}
+          onRunLive={(speed) => void run.runLive(scenario, unchangedName, speed)}
         />
       </div>
       {message ? (

@@ -4,7 +4,13 @@ import { FINISHED_RUN_STATES } from "../../graph/states";
 import { Legend } from "../Legend";
 import type { RunControl } from "../useRun";
 
-const SPEEDS = [1, 10, 60, 300, 3600];
+const SPEEDS: [number, string][] = [
+  [1, "1× (real time)"],
+  [10, "10×"],
+  [60, "60× (a minute a second)"],
+  [300, "300×"],
+  [3600, "3600× (an hour a second)"],
+];
 
 interface Props {
   run: RunControl;
@@ -59,9 +65,9 @@ export function RunPanel({ run, onSimulate, onRunLive }: Props) {
           data-testid="speed-select"
           onChange={(e) => setSpeed(Number(e.target.value))}
         >
-          {SPEEDS.map((s) => (
+          {SPEEDS.map(([s, label]) => (
             <option key={s} value={s}>
-              {s}× (one wall second = {s} simulated second{s === 1 ? "" : "s"})
+              {label}
             </option>
           ))}
         </select>

@@ -8,6 +8,7 @@ import {
   localInputToIso,
   outcomeKinds,
   outcomeOfKind,
+  pruneScenario,
   setOutcome,
   type OutcomeKind,
 } from "../../graph/scenario";
@@ -162,7 +163,11 @@ export function ScenarioPanel(p: Props) {
             onChange={(e) => {
               const name = e.target.value || null;
               p.setScenarioName(name);
-              if (name && p.scenarios[name]) p.setScenario(p.scenarios[name]);
+              if (name && p.scenarios[name]) {
+                // A scenario saved before tasks were removed or changed keeps only what fits.
+                const operators = new Map(p.graph.nodes.map((n) => [n.id, n.data.task.operator]));
+                p.setScenario(pruneScenario(p.scenarios[name], operators));
+              }
             }}
           >
             <option value="">— unsaved scenario —</option>
