@@ -243,6 +243,8 @@ def main() -> None:
             f"{states_all['painted_ms']:.1f} ms ({states_all['painted_nodes']} nodes show it)"
         )
 
+        page.get_by_test_id("fit").click()  # back to the whole DAG, then zoom in at its centre
+        page.wait_for_timeout(300)
         zoom_to(page, 1.0)
         near = pan_fps(page)
         print(
