@@ -19,6 +19,8 @@ export interface RunSocketOptions {
   url?: (runId: number, after: number | null) => string;
   /** Frame scheduler; requestAnimationFrame in the browser. */
   schedule?: (callback: () => void) => void;
+  /** The WebSocket class; the browser's own unless given (tests run outside a browser). */
+  WebSocketImpl?: new (url: string) => WebSocket;
 }
 
 export function defaultRunUrl(runId: number, after: number | null): string {
@@ -70,7 +72,8 @@ export class RunSocket {
       this.hadSnapshot ? this.view.lastSeq : null,
     );
     this.options.onStatus?.(this.attempts === 0 ? "connecting" : "reconnecting");
-    const socket = new WebSocket(url);
+    const Impl = this.options.WebSocketImpl ?? WebSocket;
+    const socket = new Impl(url);
     this.socket = socket;
     socket.onopen = () => {
       this.attempts = 0;
