@@ -8,11 +8,10 @@ seq numbers per run never skip or repeat.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -215,17 +214,27 @@ def _latest_sim_time(run: Run) -> float:
     return sim_time + max(0.0, (now - wall_time).total_seconds()) * run.speed
 
 
-def _append_events(run: Run, events: list[dict[str, Any]], wall_time=None) -> list[RunEvent]:
+def _append_events(
+    run: Run, events: list[dict[str, Any]], wall_time=None, locked: bool = False, **run_changes
+) -> list[RunEvent]:
     """Append `events` to the run's log with the next seq numbers. Call inside a transaction.
 
     The counter is bumped with an UPDATE first: on PostgreSQL that locks the run's row until
     commit, on SQLite it takes the database's write lock, so concurrent writers queue up and
-    each gets its own unbroken range of seq numbers.
+    each gets its own unbroken range of seq numbers. A caller that already holds the run's
+    row lock (`locked`) knows the counter, and may fold other changes of the run into that
+    UPDATE (`run_changes`).
     """
     if not events:
+        if run_changes:
+            Run.objects.filter(pk=run.pk).update(**run_changes)
         return []
-    Run.objects.filter(pk=run.pk).update(last_seq=F("last_seq") + len(events))
-    last = Run.objects.filter(pk=run.pk).values_list("last_seq", flat=True).get()
+    if locked:
+        last = run.last_seq + len(events)
+        Run.objects.filter(pk=run.pk).update(last_seq=last, **run_changes)
+    else:
+        Run.objects.filter(pk=run.pk).update(last_seq=F("last_seq") + len(events), **run_changes)
+        last = Run.objects.filter(pk=run.pk).values_list("last_seq", flat=True).get()
     first = last - len(events) + 1
     stamp = wall_time or timezone.now()
     rows = RunEvent.objects.bulk_create(
@@ -291,6 +300,7 @@ def advance_live_run(
 
 
 def _write_step(run: Run, step: live.Step) -> None:
+    """Write a step; the caller holds the run's row lock."""
     now = timezone.now()
     events = []
     if step.began:
@@ -303,49 +313,56 @@ def _write_step(run: Run, step: live.Step) -> None:
             _run_change(RunState.RUNNING, step.final_state, step.sim_time, "run finished")
         )
         _set_run_state(run, step.final_state)
+        wake_at = None
     else:
         ahead = max(0.0, step.next_due - step.sim_time) / run.speed
-        Run.objects.filter(pk=run.pk).update(wake_at=now + timedelta(seconds=ahead))
-    _append_events(run, events, wall_time=now)
+        wake_at = now + timedelta(seconds=ahead)
+    _append_events(run, events, wall_time=now, locked=True, wake_at=wake_at)
 
 
-# Tasks per UPDATE: well under every database's limit on query parameters.
+# Task changes per UPDATE: well under every database's limit on query parameters.
 _UPDATE_CHUNK = 500
 
 
 def _apply_changes(run: Run, changes: list[live.TaskChange]) -> None:
-    """Write a step's task changes, each conditional on the row still being as the step found
-    it (state, try, try in flight): rows that moved meanwhile fail the whole step."""
-    groups: dict[tuple, list[str]] = defaultdict(list)
-    for ch in changes:
-        key = (
-            ch.from_state,
-            ch.from_try,
-            ch.was_open,
-            ch.state,
-            ch.try_number,
-            ch.start,
-            ch.end,
-            ch.reason,
+    """Write a step's task changes, each conditional on its row still being as the step found
+    it (same state, same try, try in flight or not): a row that moved meanwhile fails the whole
+    step, which then writes nothing.
+
+    One UPDATE joins the rows to a VALUES list of (task, expected, new) tuples: a step may
+    change hundreds of task instances, and one statement per task would dominate its cost.
+    The SQL is the subset PostgreSQL and SQLite (3.33+) share.
+    """
+    table = connection.ops.quote_name(TaskInstance._meta.db_table)
+    end = connection.ops.quote_name("end")
+    row = (
+        "(CAST(%s AS text), CAST(%s AS text), CAST(%s AS integer), CAST(%s AS integer),"
+        " CAST(%s AS text), CAST(%s AS integer), CAST(%s AS double precision),"
+        " CAST(%s AS double precision), CAST(%s AS text))"
+    )
+    for n in range(0, len(changes), _UPDATE_CHUNK):
+        chunk = changes[n : n + _UPDATE_CHUNK]
+        params: list[Any] = []
+        for ch in chunk:
+            params += [ch.task_id, ch.from_state, ch.from_try, int(ch.was_open), ch.state,
+                       ch.try_number, ch.start, ch.end, ch.reason]  # fmt: skip
+        params.append(run.pk)
+        sql = (
+            f"UPDATE {table} SET state = v.column5, try_number = v.column6, start = v.column7,"
+            f" {end} = v.column8, reason = v.column9"
+            f" FROM (VALUES {', '.join([row] * len(chunk))}) AS v"
+            f" WHERE {table}.run_id = %s AND {table}.task_id = v.column1"
+            f" AND {table}.state = v.column2 AND {table}.try_number = v.column3"
+            f" AND (v.column4 = 0 OR {table}.{end} IS NULL)"
         )
-        groups[key].append(ch.task_id)
-    for key, task_ids in groups.items():
-        from_state, from_try, was_open, state, try_number, start, end, reason = key
-        for n in range(0, len(task_ids), _UPDATE_CHUNK):
-            chunk = task_ids[n : n + _UPDATE_CHUNK]
-            rows = TaskInstance.objects.filter(
-                run=run, task_id__in=chunk, state=from_state, try_number=from_try
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            moved = cursor.rowcount
+        if moved != len(chunk):
+            raise live.StepConflict(
+                f"run {run.pk}: {len(chunk) - moved} of {len(chunk)} task instances were no "
+                "longer in the state and try the step started from"
             )
-            if was_open:
-                rows = rows.filter(end__isnull=True)
-            moved = rows.update(
-                state=state, try_number=try_number, start=start, end=end, reason=reason
-            )
-            if moved != len(chunk):
-                raise live.StepConflict(
-                    f"run {run.pk}: {len(chunk) - moved} of {len(chunk)} task instances were no "
-                    f"longer {from_state} (try {from_try})"
-                )
 
 
 def _end_unplayable(run: Run, exc: engine.InvalidDocument) -> None:

@@ -34,14 +34,21 @@ def start_live(owner, document: dict, scenario: dict, speed: float = 1000.0) -> 
     return runs.start_run(dag, scenario, mode=RunMode.LIVE, speed=speed)
 
 
-def drive(run: Run, *, restore_each_step: bool = True, repeat: bool = False) -> None:
-    """Wake the run at every simulated time its steps ask for, as an executor would."""
+def drive(run: Run, *, repeat: bool = False, commits=None) -> None:
+    """Wake the run at every simulated time its steps ask for, as an executor would.
+
+    Without ``commits`` every step rebuilds the run from its rows (commit callbacks, which keep
+    the scheduler for the next step, never run inside a test's transaction); with the
+    django_capture_on_commit_callbacks fixture they run after each step.
+    """
     pending: list[float] = []
 
     def advance(until):
-        if restore_each_step:
-            live.forget(run.pk)
-        step = runs.advance_live_run(run.pk, until)
+        if commits is None:
+            step = runs.advance_live_run(run.pk, until)
+        else:
+            with commits(execute=True):
+                step = runs.advance_live_run(run.pk, until)
         if step is not None:
             for t, _delay in wakeups(run.speed, step):
                 heapq.heappush(pending, t)
@@ -100,3 +107,138 @@ def test_a_live_run_logs_exactly_the_instant_simulations_events(owner, case):
     assert seqs == list(range(1, run.last_seq + 1))
     finished = {k: v for k, v in states(run).items() if v in FINISHED}
     assert finished == {k: v for k, v in trace.states.items() if v != "none"}
+
+
+def chain(n: int, **extra) -> dict:
+    return {
+        "format": "dagsim/1",
+        "dag_id": extra.pop("dag_id", "chain"),
+        "tasks": [{"task_id": f"t{i}", "operator": "python", **extra} for i in range(n)],
+        "edges": [[f"t{i}", f"t{i + 1}"] for i in range(n - 1)],
+    }
+
+
+def test_a_run_kept_between_steps_ends_like_one_restored_at_every_step(
+    owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    case = next(c for c in CASES if c["name"] == "random_0003")
+    restored = start_live(owner, case["dag"], case["scenario"])
+    drive(restored)
+    restores = []
+    rebuild = live.LiveRun.from_rows
+    monkeypatch.setattr(
+        live.LiveRun, "from_rows", lambda *args: restores.append(args) or rebuild(*args)
+    )
+    kept = start_live(owner, {**case["dag"], "dag_id": "kept"}, case["scenario"])
+    drive(kept, commits=django_capture_on_commit_callbacks)
+    assert len(restores) == 1  # the first step; every later one reused the kept scheduler
+    assert states(kept) == states(restored)
+    assert per_instant_and_task(task_events(kept)) == per_instant_and_task(task_events(restored))
+
+
+def test_a_late_wakeup_for_a_time_already_played_changes_nothing(owner):
+    run = start_live(owner, chain(3), {})
+    runs.advance_live_run(run.pk)
+    runs.advance_live_run(run.pk, 1.0)  # t0 ends, t1 starts
+    before = Run.objects.get(pk=run.pk).last_seq
+    step = runs.advance_live_run(run.pk, 1.0)
+    assert step.empty and Run.objects.get(pk=run.pk).last_seq == before
+    assert runs.advance_live_run(run.pk, 0.5).empty
+
+
+def test_a_wakeup_before_anything_is_due_changes_nothing(owner):
+    run = start_live(owner, chain(2, duration_s=10), {})
+    runs.advance_live_run(run.pk)
+    assert runs.advance_live_run(run.pk, 9.0).empty
+    assert states(run)["t0"] == "running"
+
+
+def test_a_late_wakeup_plays_every_instant_it_missed(owner):
+    run = start_live(owner, chain(4), {})
+    runs.advance_live_run(run.pk)
+    step = runs.advance_live_run(run.pk, 10.0)  # as if the wake-ups at 1, 2 and 3 were lost
+    assert step.final_state == "success"
+    assert set(states(run).values()) == {"success"}
+    ends = [e for e in task_events(run) if e[4] == "success"]
+    assert [(e[0], e[1]) for e in ends] == [(1.0, "t0"), (2.0, "t1"), (3.0, "t2"), (4.0, "t3")]
+
+
+def test_a_row_changed_behind_the_steps_back_fails_the_step_and_writes_nothing(
+    owner, django_capture_on_commit_callbacks
+):
+    run = start_live(owner, chain(2), {})
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.advance_live_run(run.pk)  # the scheduler is kept, expecting try 1 of t0
+    # A write that bypasses runs.py (no event, no seq): the kept scheduler cannot know.
+    TaskInstance.objects.filter(run=run, task_id="t0").update(try_number=7)
+    before = Run.objects.get(pk=run.pk).last_seq
+    with pytest.raises(live.StepConflict):
+        runs.advance_live_run(run.pk, 1.0)
+    assert Run.objects.get(pk=run.pk).last_seq == before
+    assert states(run) == {"t0": "running", "t1": "none"}
+
+
+def test_cancel_ends_tries_in_flight_and_nothing_runs_after(owner):
+    run = start_live(owner, chain(3, duration_s=10), {})
+    runs.advance_live_run(run.pk)
+    cancelled = runs.cancel_run(Run.objects.get(pk=run.pk))
+    assert cancelled.state == "cancelled" and cancelled.wake_at is None
+    assert states(run) == {"t0": "failed", "t1": "skipped", "t2": "skipped"}
+    t0 = TaskInstance.objects.get(run=run, task_id="t0")
+    assert t0.end is not None  # the try in flight ended with the run
+    assert runs.advance_live_run(run.pk, 10.0) is None
+    assert runs.advance_live_run(run.pk) is None
+    assert Run.objects.get(pk=run.pk).last_seq == cancelled.last_seq
+
+
+def test_a_run_that_can_make_no_progress_ends_failed(owner):
+    doc = chain(2, pool="nowhere")  # an undeclared pool never gets a slot (Airflow)
+    doc["pools"] = {"elsewhere": 1}
+    run = start_live(owner, doc, {})
+    step = runs.advance_live_run(run.pk)
+    assert step.final_state == "failed"
+    run.refresh_from_db()
+    assert run.state == "failed" and run.ended_at is not None and run.wake_at is None
+    last = RunEvent.objects.filter(run=run).order_by("-seq").first()
+    assert (last.task_id, last.to_state) == (None, "failed")
+
+
+def test_slots_and_pools_give_the_instant_answer(owner):
+    doc = {
+        "format": "dagsim/1",
+        "dag_id": "pools",
+        "max_active_tasks": 2,
+        "pools": {"db": 1},
+        "tasks": [
+            {"task_id": f"t{i}", "operator": "python", "duration_s": 1 + i % 3,
+             "pool": "db" if i % 2 else "default_pool", "priority_weight": i}
+            for i in range(8)
+        ] + [{"task_id": "join", "operator": "empty"}],
+        "edges": [[f"t{i}", "join"] for i in range(8)],
+    }  # fmt: skip
+    scenario = {"outcomes": {"t3": {"fail_times": 1}}}
+    doc["default_args"] = {"retries": 1, "retry_delay_s": 2}
+    run = start_live(owner, doc, scenario)
+    drive(run, repeat=True)
+    trace = instant(doc, scenario)
+    assert states(run) == trace.states
+    assert per_instant_and_task(task_events(run)) == per_instant_and_task(
+        [(e["time"], e["task_id"], e["try_number"], e["from_state"], e["to_state"], e["reason"])
+         for e in trace.events()]
+    )  # fmt: skip
+
+
+def test_the_sweep_claims_an_overdue_run_once_per_grace(owner):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = start_live(owner, chain(2), {})
+    Run.objects.filter(pk=run.pk).update(wake_at=timezone.now() - timedelta(seconds=30))
+    assert runs.claim_overdue_live_runs(grace_s=10) == [(run.pk, 0)]
+    assert runs.claim_overdue_live_runs(grace_s=10) == []  # given another grace
+    runs.advance_live_run(run.pk, None, expected_seq=0)
+    seq = Run.objects.get(pk=run.pk).last_seq
+    assert seq > 0
+    assert runs.advance_live_run(run.pk, None, expected_seq=0) is None  # a second requeue
+    assert Run.objects.get(pk=run.pk).last_seq == seq
