@@ -1,0 +1,38 @@
+"""Live-run tests run against real services started for the session (tests/live/services.py):
+PostgreSQL and Redis must answer (CI has both); without them these tests skip, saying why."""
+
+import pytest
+
+from .services import Stack, Unavailable, check_services
+
+# Redis database numbers of these tests' own (scripts/test.sh uses 15, the benchmark 13).
+INPROCESS_REDIS_DB = 11
+CELERY_REDIS_DB = 12
+
+
+def _services_or_skip():
+    try:
+        check_services()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def inprocess_stack(tmp_path_factory):
+    """The README's setup with Redis added: daphne drives live runs itself (in-process
+    executor), events go through the Redis channel layer."""
+    _services_or_skip()
+    with Stack(tmp_path_factory.mktemp("inprocess"), "inprocess", INPROCESS_REDIS_DB) as stack:
+        stack.server = stack.web()
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def celery_stack(tmp_path_factory):
+    """The Procfile's setup: daphne answers, a Celery worker (with beat for the sweep) drives
+    live runs over the Redis broker."""
+    _services_or_skip()
+    with Stack(tmp_path_factory.mktemp("celery"), "celery", CELERY_REDIS_DB) as stack:
+        stack.server = stack.web()
+        stack.celery = stack.worker()
+        yield stack
