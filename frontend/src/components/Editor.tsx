@@ -109,6 +109,10 @@ export function Editor({ api, dagPk, initial }: Props) {
   const [layingOut, setLayingOut] = useState(false);
   // False until the first layout is on screen (tests and the benchmark wait for it).
   const [ready, setReady] = useState(false);
+  const [readyAfterFit, setReadyAfterFit] = useState(false);
+  // Fitting the view must wait until React Flow holds the new positions, which it takes from
+  // props in an effect: so it is requested here and done in an effect after that commit.
+  const [fitRequest, setFitRequest] = useState(0);
   const clipRef = useRef<edit.Clip | null>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
 
@@ -183,7 +187,7 @@ export function Editor({ api, dagPk, initial }: Props) {
           positions = fitToBoxes((await api.layout(graphToDocument(g))).positions);
         }
         commitGraph(edit.setPositions(graphRef.current, positions));
-        requestAnimationFrame(() => void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 0 }));
+        setFitRequest((n) => n + 1);
       } catch (e) {
         say(`Automatic layout failed: ${(e as Error).message}`, "error");
       } finally {
@@ -209,10 +213,23 @@ export function Editor({ api, dagPk, initial }: Props) {
       historyRef.current = createHistory(graphRef.current);
       setCommitted(graphRef.current);
       setSaved(serialize(payloadOf(graphRef.current, scenariosMap(initial.scenarios))));
-      // autoLayout fits the view on the next frame; ready once that has been drawn.
-      requestAnimationFrame(() => requestAnimationFrame(() => setReady(true)));
+      // autoLayout asked for a fit; the page is ready once that has been drawn.
+      setReadyAfterFit(true);
     });
   }, [autoLayout, initial, initialGraph]);
+
+  useEffect(() => {
+    if (fitRequest === 0) {
+      if (readyAfterFit) setReady(true); // the layout failed: show the grid as it is
+      return;
+    }
+    const frame = requestAnimationFrame(() => {
+      void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 0 }).then(() => {
+        if (readyAfterFit) requestAnimationFrame(() => setReady(true));
+      });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [fitRequest, flow, readyAfterFit]);
 
   // ---- editing -----------------------------------------------------------------------------
   const addTask = useCallback(

@@ -222,7 +222,7 @@ export function ScenarioPanel(p: Props) {
       </div>
       <p className="field-help">Named scenarios are stored with the DAG when you save it.</p>
 
-      <div className="field-row">
+      <div className="field-stack">
         <div className="field">
           <label htmlFor={`${id}-ld`}>Logical date (UTC)</label>
           <input
