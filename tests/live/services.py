@@ -95,6 +95,10 @@ class Process:
     def stop(self) -> None:
         self.kill(signal.SIGTERM)
 
+    def restart(self, sig: int = signal.SIGKILL) -> Process:
+        self.kill(sig)
+        return self.start()
+
     def log_tail(self, chars: int = 4000) -> str:
         try:
             return self.log_path.read_text()[-chars:]
