@@ -124,7 +124,13 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # Room for bursts: a message over capacity is dropped (consumers would then refill
             # from the RunEvent log, correct but slower).
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 2000, "expiry": 60},
+            # socket_timeout above channels_redis's 5 s blocking read: redis-py 8 defaults to
+            # 5 s too, and the tie killed idle websocket consumers with a TimeoutError.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "capacity": 2000,
+                "expiry": 60,
+            },
         }
     }
 else:
