@@ -267,6 +267,11 @@ def advance_live_run(
     started from, written with its RunEvents; after commit the events are broadcast and the
     executor is told what to wake up for next.
     """
+    if (
+        expected_seq is not None
+        and not Run.objects.filter(pk=run_id, last_seq=expected_seq).exists()
+    ):
+        return None  # moved on since the sweep looked: no need to wait for the lock
     try:
         with transaction.atomic():
             run = Run.objects.select_for_update().filter(pk=run_id, mode=RunMode.LIVE).first()
@@ -383,11 +388,12 @@ def _end_unplayable(run: Run, exc: engine.InvalidDocument) -> None:
     _append_events(run, events)
 
 
-def claim_overdue_live_runs(grace_s: float) -> list[tuple[int, int]]:
-    """Live runs whose next step is more than ``grace_s`` late, as (run id, last seq).
+def claim_overdue_live_runs(grace_s: float, limit: int = 200) -> list[tuple[int, int]]:
+    """Live runs whose next step is more than ``grace_s`` late, as (run id, last seq), the
+    latest first, at most ``limit`` of them.
 
     Each is given another ``grace_s`` before it counts as overdue again, so a sweep that finds
-    the workers down does not queue up one wake-up per run on every pass.
+    the workers down (or far behind) does not queue up one wake-up per run on every pass.
     """
     now = timezone.now()
     overdue = list(
@@ -395,7 +401,9 @@ def claim_overdue_live_runs(grace_s: float) -> list[tuple[int, int]]:
             mode=RunMode.LIVE,
             state__in=[RunState.QUEUED, RunState.RUNNING],
             wake_at__lt=now - timedelta(seconds=grace_s),
-        ).values_list("pk", "last_seq")
+        )
+        .order_by("wake_at")
+        .values_list("pk", "last_seq")[:limit]
     )
     for run_id, seq in overdue:
         Run.objects.filter(pk=run_id, last_seq=seq).update(wake_at=now + timedelta(seconds=grace_s))

@@ -201,3 +201,19 @@ async def _wait_for_running(stack, run_id) -> bool:
             if any(e["to_state"] == "running" and e["task_id"] for e in watcher.events):
                 return True
     return False
+
+
+def test_a_watcher_stays_connected_through_a_quiet_spell(inprocess_stack):
+    # Nothing happens for 7 s, longer than the channel layer's 5 s blocking read.
+    stack = inprocess_stack
+    api = stack.api(stack.server)
+    quiet = {
+        "format": "dagsim/1",
+        "dag_id": "quiet",
+        "tasks": [{"task_id": "slow", "operator": "python", "duration_s": 7}],
+        "edges": [],
+    }
+    run_id = client.start_live(api, client.create_dag(api, quiet), {}, 1.0)
+    watcher = asyncio.run(client.watch(stack, stack.server, run_id, after=0, timeout=60))
+    assert watcher.events == client.logged_events(api, run_id)
+    assert watcher.events[-1]["to_state"] == "success"
