@@ -137,18 +137,18 @@ def zoom_to(page, target: float) -> None:
 
 
 EMPTY_SPOT_JS = """() => {
+  // Rings outward from the centre; the first point where the pane itself is hit.
   const pane = document.querySelector('.react-flow__pane').getBoundingClientRect();
   const cx = pane.left + pane.width / 2, cy = pane.top + pane.height / 2;
-  let best = null;
-  for (let y = pane.top + 20; y < pane.bottom - 20; y += 10)
-    for (let x = pane.left + 20; x < pane.right - 20; x += 10) {
+  for (let r = 0; r < Math.max(pane.width, pane.height) / 2; r += 15)
+    for (let a = 0; a < 360; a += r ? Math.max(5, 600 / r) : 360) {
+      const x = cx + r * Math.cos(a * Math.PI / 180), y = cy + r * Math.sin(a * Math.PI / 180);
+      if (x < pane.left + 10 || x > pane.right - 10 || y < pane.top + 10 || y > pane.bottom - 10)
+        continue;
       const el = document.elementFromPoint(x, y);
-      if (el && el.classList.contains('react-flow__pane')) {
-        const d = (x - cx) ** 2 + (y - cy) ** 2;
-        if (!best || d < best.d) best = {x, y, d};
-      }
+      if (el && el.classList.contains('react-flow__pane')) return {x, y};
     }
-  return best;
+  return null;
 }"""
 
 

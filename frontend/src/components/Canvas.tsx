@@ -12,7 +12,16 @@ import {
   type EdgeChange,
   type NodeChange,
 } from "@xyflow/react";
-import { memo, useCallback, useMemo, type DragEvent, type Ref } from "react";
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type Ref,
+} from "react";
 import {
   NODE_HEIGHT,
   NODE_WIDTH,
@@ -47,9 +56,28 @@ const proOptions = { hideAttribution: false };
 // A DAG of one or two tasks should not be blown up to fill the screen.
 const fitViewOptions = { padding: 0.1, maxZoom: 1 };
 
-/** The minimap coloured by run state; only it re-renders when states change, not the canvas. */
+/** Follows `value`, changing at most once per `ms` (the last change always arrives). */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = Math.max(0, last.current + ms - performance.now());
+    const timer = setTimeout(() => {
+      last.current = performance.now();
+      setShown(value);
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return shown;
+}
+
+/**
+ * The minimap coloured by run state; only it re-renders when states change, not the canvas,
+ * and at most four times a second: redrawing 1,000 minimap boxes for every websocket frame
+ * would cost more than the nodes on screen.
+ */
 function StateMiniMap() {
-  const version = useStoreVersion(runStates);
+  const version = useThrottled(useStoreVersion(runStates), 250);
   const nodeColor = useCallback(
     (node: TaskNode) => {
       const state = runStates.get(node.id);
@@ -108,6 +136,13 @@ function CanvasComponent({
     [onConnect],
   );
 
+  // While the view moves, the viewport is its own compositor layer, so a pan only shifts
+  // pixels already drawn instead of repainting 3,000 edges a frame; it stops being one when the
+  // move ends, so the drawing is re-rastered sharp at the new zoom.
+  const moving = useRef<HTMLDivElement | null>(null);
+  const onMoveStart = useCallback(() => moving.current?.classList.add("moving"), []);
+  const onMoveEnd = useCallback(() => moving.current?.classList.remove("moving"), []);
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(OPERATOR_DRAG_TYPE)) {
       e.preventDefault();
@@ -130,7 +165,15 @@ function CanvasComponent({
   );
 
   return (
-    <div className="canvas" ref={ref} data-testid="canvas">
+    <div
+      className="canvas"
+      ref={(el) => {
+        moving.current = el;
+        if (typeof ref === "function") ref(el);
+        else if (ref) ref.current = el;
+      }}
+      data-testid="canvas"
+    >
       <ReactFlow<TaskNode, FlowEdge>
         nodes={graph.nodes}
         edges={edges}
@@ -144,6 +187,8 @@ function CanvasComponent({
         onSelectionDragStop={commitLive}
         onDragOver={onDragOver}
         onDrop={onDrop}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         deleteKeyCode={null}
         onlyRenderVisibleElements
         minZoom={0.02}
