@@ -208,6 +208,19 @@ def main() -> None:
         page.goto(f"{app.url}/dags/{laid}/?bench")
         painted = page.evaluate(FIRST_PAINT_JS)
         print(f"first render, stored layout (nav -> painted):  {painted / 1000:7.3f} s")
+        parts = page.evaluate(
+            """() => {
+              const r = performance.getEntriesByType('resource');
+              const end = (part) => Math.max(...r.filter((e) => e.name.includes(part))
+                                                 .map((e) => e.responseEnd));
+              return {script: end('/static/dist/assets/main-'), dag: end('/api/dags/')};
+            }"""
+        )
+        print(
+            f"   of which: bundle loaded {parts['script'] / 1000:.3f} s, "
+            f"DAG fetched {parts['dag'] / 1000:.3f} s, "
+            f"drawing {(painted - parts['dag']) / 1000:.3f} s"
+        )
 
         page.goto(f"{app.url}/dags/{unlaid}/?bench")
         nodes = page.evaluate(FIRST_NODES_JS)
