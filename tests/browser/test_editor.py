@@ -326,3 +326,23 @@ def test_importing_a_file_replaces_the_drawing_and_exports_download(page, live_a
     response = page.request.get(live_app.url + href)
     assert response.ok, response.status
     assert b"DAG(" in response.body() or b"@dag" in response.body()
+
+
+def test_unsaved_work_survives_a_reload_and_can_be_restored(page, live_app):
+    pk = live_app.create_dag(UMBRELLA["document"])
+    open_editor(page, live_app.url, pk)
+    add_task(page, "python", "send_report")
+    page.wait_for_timeout(800)  # the copy in this browser is written half a second after a change
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page with unsaved changes?"
+    page.reload()
+    expect(page.locator(".editor")).to_have_attribute("data-ready", "true")
+    expect(task_box(page, "send_report")).to_have_count(0)
+    banner = page.get_by_test_id("draft-banner")
+    expect(banner).to_contain_text("unsaved changes")
+    page.shots("draft-offered")
+    banner.get_by_role("button", name="Restore them").click()
+    expect(task_box(page, "send_report")).to_be_visible()
+    expect(page.get_by_test_id("save-state")).to_have_attribute("data-dirty", "true")
+    save(page)
+    tasks = [t["task_id"] for t in live_app.api("GET", f"/api/dags/{pk}/")["document"]["tasks"]]
+    assert "send_report" in tasks

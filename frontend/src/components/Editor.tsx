@@ -22,30 +22,22 @@ import {
   NODE_WIDTH,
   positionsOf,
   readLayout,
-  xcomEdges,
   type DagSettings,
   type Graph,
 } from "../graph/model";
 import { freeSlot } from "../graph/place";
-import { placeProblems } from "../graph/problems";
 import { emptyScenario, pruneScenario, readScenarios, renameInScenario } from "../graph/scenario";
-import { edgeProblems, taskProblems } from "../state/stores";
-import type {
-  DagDocument,
-  Operator,
-  Positions,
-  Problem,
-  ScenarioDocument,
-  StoredDag,
-} from "../types";
+import type { DagDocument, Operator, Positions, ScenarioDocument, StoredDag } from "../types";
 import { Canvas } from "./Canvas";
 import { ConflictDialog } from "./ConflictDialog";
-import { DraftBanner, clearDraft, readDraft, writeDraft, type Draft } from "./drafts";
+import { DraftBanner, clearDraft, readDraft, useDraftBackup, type Draft } from "./drafts";
 import { Palette } from "./Palette";
 import { Sidebar, type Tab } from "./Sidebar";
 import { Timeline } from "./panels/Timeline";
 import { Toolbar } from "./Toolbar";
 import { useRun } from "./useRun";
+import { useShortcuts } from "./useShortcuts";
+import { showProblems, useValidation } from "./useValidation";
 
 export interface Message {
   text: string;
@@ -73,12 +65,6 @@ function payloadOf(graph: Graph, scenarios: Record<string, ScenarioDocument>): S
 
 const serialize = (p: SavedDag): string => JSON.stringify(p);
 
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  if (!el) return false;
-  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
-}
-
 export function Editor({ api, dagPk, initial }: Props) {
   const flow = useReactFlow();
   const updateNodeInternals = useUpdateNodeInternals();
@@ -102,8 +88,6 @@ export function Editor({ api, dagPk, initial }: Props) {
   const [saving, setSaving] = useState(false);
   const [conflict, setConflict] = useState<{ currentVersion: number } | null>(null);
   const [message, setMessage] = useState<Message | null>(null);
-  const [generalProblems, setGeneralProblems] = useState<Problem[]>([]);
-  const [problemCount, setProblemCount] = useState(0);
   const [tab, setTab] = useState<Tab>("task");
   const [draft, setDraft] = useState<Draft | null>(() => readDraft(dagPk));
   const [layingOut, setLayingOut] = useState(false);
@@ -341,37 +325,11 @@ export function Editor({ api, dagPk, initial }: Props) {
   );
 
   // ---- validation by the engine ------------------------------------------------------------
-  const validationSeq = useRef(0);
-  // Validate what the engine sees (the document), not positions: a drag needs no new check.
-  const documentKey = useMemo(() => JSON.stringify(graphToDocument(committed)), [committed]);
-  useEffect(() => {
-    const seq = ++validationSeq.current;
-    const timer = setTimeout(() => {
-      const doc = JSON.parse(documentKey) as DagDocument;
-      const hasScenario =
-        Object.keys(scenario.outcomes).length > 0 || !!scenario.logical_date || !!scenario.now;
-      api
-        .validate(doc, hasScenario ? scenario : undefined)
-        .then((result) => {
-          if (seq !== validationSeq.current) return;
-          const all = [...result.errors, ...result.warnings];
-          const placed = placeProblems(
-            all,
-            new Set(committed.nodes.map((n) => n.id)),
-            new Set([...committed.edges, ...xcomEdges(committed.nodes)].map((e) => e.id)),
-          );
-          taskProblems.replace(placed.byTask);
-          edgeProblems.replace(placed.byEdge);
-          setGeneralProblems(placed.general);
-          setProblemCount(result.errors.length);
-        })
-        .catch(() => {
-          // Validation is advisory; saving reports the same problems if the server is unhappy.
-        });
-    }, 400);
-    return () => clearTimeout(timer);
-    // `committed` is read for the ids only; `documentKey` changes whenever they do.
-  }, [api, documentKey, scenario]);
+  const { generalProblems, setGeneralProblems, errorCount } = useValidation(
+    api,
+    committed,
+    scenario,
+  );
 
   // ---- saving ------------------------------------------------------------------------------
   const save = useCallback(
@@ -390,16 +348,7 @@ export function Editor({ api, dagPk, initial }: Props) {
         if (e instanceof VersionConflict) {
           setConflict({ currentVersion: e.currentVersion });
         } else if (e instanceof ApiError) {
-          if (e.problems.length) {
-            const placed = placeProblems(
-              e.problems,
-              new Set(graphRef.current.nodes.map((n) => n.id)),
-              new Set(graphRef.current.edges.map((ed) => ed.id)),
-            );
-            taskProblems.replace(placed.byTask);
-            edgeProblems.replace(placed.byEdge);
-            setGeneralProblems(placed.general);
-          }
+          if (e.problems.length) setGeneralProblems(showProblems(e.problems, graphRef.current));
           say(`Not saved: ${e.message}`, "error");
         } else {
           say(`Not saved: ${(e as Error).message}`, "error");
@@ -428,22 +377,7 @@ export function Editor({ api, dagPk, initial }: Props) {
     }
   }, [api, dagPk, resetTo, say]);
 
-  // Keep a copy of unsaved work in this browser, so a crash or a closed tab loses nothing.
-  useEffect(() => {
-    if (!dirty) return;
-    const timer = setTimeout(() => writeDraft(dagPk, version, current), 500);
-    return () => clearTimeout(timer);
-  }, [current, dagPk, dirty, version]);
-
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => {
-      e.preventDefault();
-      e.returnValue = "";
-    };
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+  useDraftBackup(dagPk, version, current, dirty);
 
   const restoreDraft = useCallback(() => {
     if (!draft) return;
@@ -487,29 +421,16 @@ export function Editor({ api, dagPk, initial }: Props) {
   });
 
   // ---- keyboard shortcuts ------------------------------------------------------------------
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        void save();
-        return;
-      }
-      if (isTyping(e.target)) return;
-      const key = e.key.toLowerCase();
-      if (mod && key === "z" && !e.shiftKey) doUndo();
-      else if (mod && (key === "y" || (key === "z" && e.shiftKey))) doRedo();
-      else if (mod && key === "c") copySelection();
-      else if (mod && key === "v") pasteClip();
-      else if (e.key === "Delete" || e.key === "Backspace") deleteSelection();
-      else if (!mod && key === "l") void autoLayout();
-      else if (!mod && key === "f") void flow.fitView({ padding: 0.1, maxZoom: 1 });
-      else return;
-      e.preventDefault();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [autoLayout, copySelection, deleteSelection, doRedo, doUndo, flow, pasteClip, save]);
+  useShortcuts({
+    save: () => void save(),
+    undo: doUndo,
+    redo: doRedo,
+    copy: copySelection,
+    paste: pasteClip,
+    remove: deleteSelection,
+    layout: () => void autoLayout(),
+    fit: () => void flow.fitView({ padding: 0.1, maxZoom: 1 }),
+  });
 
   useEffect(() => {
     if (!message) return;
@@ -543,7 +464,7 @@ export function Editor({ api, dagPk, initial }: Props) {
         saving={saving}
         canUndo={canUndo(historyRef.current)}
         canRedo={canRedo(historyRef.current)}
-        problemCount={problemCount}
+        problemCount={errorCount}
         layingOut={layingOut}
         exportUrl={(format) => api.exportUrl(dagPk, format, run.shownRunId)}
         onSave={() => void save()}

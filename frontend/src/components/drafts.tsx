@@ -1,5 +1,6 @@
 // Unsaved work kept in this browser (localStorage) until it is saved or discarded, so that a
 // closed tab, a crash or a lost conflict never loses what the user drew.
+import { useEffect } from "react";
 import type { SavedDag } from "../api/client";
 
 export interface Draft {
@@ -36,6 +37,28 @@ export function clearDraft(dagPk: number): void {
   } catch {
     /* nothing stored, nothing to clear */
   }
+}
+
+/**
+ * While there are unsaved changes: keep a copy in this browser (half a second after the last
+ * change) and ask before the tab is closed or reloaded.
+ */
+export function useDraftBackup(dagPk: number, version: number, current: SavedDag, dirty: boolean) {
+  useEffect(() => {
+    if (!dirty) return;
+    const timer = setTimeout(() => writeDraft(dagPk, version, current), 500);
+    return () => clearTimeout(timer);
+  }, [current, dagPk, dirty, version]);
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
 }
 
 export function DraftBanner({
