@@ -346,3 +346,39 @@ def test_unsaved_work_survives_a_reload_and_can_be_restored(page, live_app):
     save(page)
     tasks = [t["task_id"] for t in live_app.api("GET", f"/api/dags/{pk}/")["document"]["tasks"]]
     assert "send_report" in tasks
+
+
+def test_drag_box_select_and_paste_several_tasks_with_their_edge(page, live_app):
+    pk = live_app.create_dag(UMBRELLA["document"])
+    open_editor(page, live_app.url, pk)
+
+    box = task_box(page, "deploy_model").bounding_box()
+    before = node(page, "deploy_model").get_attribute("style")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + 60, box["y"] + 120, steps=6)
+    page.mouse.up()
+    moved = node(page, "deploy_model").get_attribute("style")
+    assert moved != before
+    expect(page.get_by_test_id("save-state")).to_have_attribute("data-dirty", "true")
+    page.keyboard.press("Control+z")
+    expect(node(page, "deploy_model")).to_have_attribute("style", before)
+
+    # Shift-drag a box around train_model and deploy_model (and nothing else).
+    a = task_box(page, "train_model").bounding_box()
+    b = task_box(page, "deploy_model").bounding_box()
+    left, top = a["x"] - 8, min(a["y"], b["y"]) - 8
+    right, bottom = b["x"] + b["width"] + 8, max(a["y"] + a["height"], b["y"] + b["height"]) + 8
+    page.keyboard.down("Shift")
+    page.mouse.move(left, top)
+    page.mouse.down()
+    page.mouse.move(right, bottom, steps=8)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+    expect(task_box(page, "train_model_2")).to_have_count(1)
+    expect(edge(page, "train_model_2", "deploy_model_2")).to_have_count(1)
+    page.shots("pasted")
