@@ -91,12 +91,14 @@ def compare(case: dict, airflow: dict) -> Verdict:
     return verdict
 
 
-def case_document(case: dict, airflow: dict, description: str | None = None) -> dict:
-    """A case file in the conformance corpus's format, with Airflow's result as ``expected``."""
-    return {
+def case_document(case: dict, airflow: dict, disagreement: str | None = None) -> dict:
+    """A case file in the conformance corpus's format, with Airflow's result as ``expected``.
+
+    ``disagreement`` says why the engine is known to differ (tests mark the case xfail)."""
+    doc = {
         "name": case["name"],
         "category": case["category"],
-        "description": description or case.get("description", ""),
+        "description": case.get("description", ""),
         "dag": case["dag"],
         "scenario": case["scenario"],
         "expected": airflow["expected"],
@@ -108,6 +110,9 @@ def case_document(case: dict, airflow: dict, description: str | None = None) -> 
         "airflow_config": {"scheduler.create_cron_data_intervals": True},
         "harness": "tools/airflow_diff (virtual-clock scheduler loop, see its README)",
     }
+    if disagreement:
+        doc["engine_disagreement"] = disagreement
+    return doc
 
 
 def save_case(directory: Path, document: dict) -> Path:

@@ -129,16 +129,26 @@ def cmd_conformance(args) -> int:
 
 
 def cmd_save(args) -> int:
-    """Write agreeing cases (a seeded sample) and every disagreeing case as case files."""
+    """Write a seeded sample of fully agreeing cases per family, and disagreeing ones on request
+    (marked with ``--reason``: the tests expect the engine to fail them)."""
     rows = [json.loads(line) for f in args.results for line in Path(f).read_text().splitlines()]
     rows = [r for r in rows if not r["error"]]
-    agreeing = [r for r in rows if r["agrees"]]
-    picked = random.Random(args.seed).sample(agreeing, min(args.sample, len(agreeing)))
-    if args.disagreeing:
-        picked += [r for r in rows if not r["agrees"]]
-    for row in picked:
-        save_case(args.to, case_document(row["case"], row["airflow"]))
-    print(f"saved {len(picked)} cases to {args.to}")
+    rng = random.Random(args.seed)
+    by_family: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["agrees_fully"] and len(r["case"]["dag"]["tasks"]) <= args.max_tasks:
+            by_family.setdefault(r["case"]["category"], []).append(r)
+    saved = 0
+    for _, group in sorted(by_family.items()):
+        for row in rng.sample(group, min(args.per_family, len(group))):
+            save_case(args.to, case_document(row["case"], row["airflow"]))
+            saved += 1
+    if args.reason:
+        for row in rows:
+            if not row["agrees_fully"]:
+                save_case(args.to, case_document(row["case"], row["airflow"], args.reason))
+                saved += 1
+    print(f"saved {saved} cases to {args.to}")
     return 0
 
 
@@ -163,9 +173,10 @@ def main(argv=None) -> int:
     p = sub.add_parser("save", help="write case files from results.jsonl")
     p.add_argument("results", nargs="+")
     p.add_argument("--to", type=Path, required=True)
-    p.add_argument("--sample", type=int, default=0, help="how many agreeing cases")
+    p.add_argument("--per-family", type=int, default=0, help="agreeing cases per family")
+    p.add_argument("--max-tasks", type=int, default=10, help="only agreeing cases this small")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--disagreeing", action="store_true", help="also every disagreeing case")
+    p.add_argument("--reason", help="also save every disagreeing case, marked with this reason")
     p.set_defaults(func=cmd_save)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -11,6 +11,11 @@ Families:
 - ``retry_skip``: retries (with and without a delay) racing skips into joins.
 - ``nested_branch``: branches under branches, choices that are not direct downstream.
 - ``always_skip``: ``always`` tasks under skipping parents, still running when the skip lands.
+- ``running_skip``: a skipping parent decides while its child runs, beside other running,
+  retrying or waiting tasks whose ids sort before or after the child's.
+
+Targeted families rename their tasks with a random one-letter prefix half of the time, because
+Airflow looks at task instances in task_id order.
 """
 
 from __future__ import annotations
@@ -296,7 +301,7 @@ def random_case(name: str, rng: random.Random) -> tuple[dict, dict]:
 def branch_uf_case(name: str, rng: random.Random) -> tuple[dict, dict]:
     """A branch skips tasks that a failing neighbour is making upstream_failed, or the reverse."""
     b = Builder(name, rng)
-    b.task("br", "branch", duration_s=rng.choice([1, 2, 3]))
+    b.task("br", "branch", duration_s=rng.choice([1, 2, 3, 5]))
     retries = rng.choice([0, 0, 1])
     b.task("bad", "python", duration_s=rng.choice([1, 2, 3]), retries=retries)
     b.outcome("bad", rng.choice(["failed", "failed", {"fail_times": 1}]))
@@ -312,7 +317,9 @@ def branch_uf_case(name: str, rng: random.Random) -> tuple[dict, dict]:
         b.edge("br", x)
         if rng.random() < 0.7:
             b.edge(src, x)
-    b.task("join", "python", trigger_rule=rng.choice(TRIGGER_RULES))
+    # A join that may already run on an upstream_failed x when the branch's skip overwrites x.
+    join_rule = rng.choice([*TRIGGER_RULES, "all_failed", "one_failed", "all_done_min_one_success"])
+    b.task("join", "python", trigger_rule=join_rule, duration_s=rng.choice([1, 3, 6]))
     for x in ("x", "y", "z"):
         if any(t["task_id"] == x for t in b.tasks) and rng.random() < 0.8:
             b.edge(x, "join")
@@ -484,6 +491,65 @@ def always_skip_case(name: str, rng: random.Random) -> tuple[dict, dict]:
     return b.documents()
 
 
+def running_skip_case(name: str, rng: random.Random) -> tuple[dict, dict]:
+    b = Builder(name, rng)
+    kind = rng.choice(["branch", "short_circuit", "latest_only"])
+    attrs: dict = {"duration_s": rng.choice([2, 3, 4])}
+    if kind == "short_circuit":
+        attrs["ignore_downstream_trigger_rules"] = rng.random() < 0.5
+    b.task("skipper", kind, **attrs)
+    b.task("early", "python", duration_s=1)
+    b.outcome("early", rng.choice([None, None, "failed", "skipped"]))
+    for n in range(rng.randint(1, 2)):
+        rule = rng.choice(["always", "one_success", "one_done", "one_failed", "all_success"])
+        child = b.task(f"child{n}", "python", trigger_rule=rule, duration_s=rng.choice([2, 4, 6]))
+        b.edge("skipper", child)
+        if rng.random() < 0.8:
+            b.edge("early", child)
+        if rng.random() < 0.3:
+            b.outcome(child, rng.choice(["failed", {"fail_times": 1}]))
+            b.tasks[-1]["retries"] = rng.choice([0, 1])
+    if kind == "branch" and rng.random() < 0.5:
+        b.task("kept", "python")
+        b.edge("skipper", "kept")
+    for n in range(rng.randint(0, 3)):
+        busy = b.task(f"busy{n}", "python", duration_s=rng.choice([1, 3, 5, 8]))
+        if rng.random() < 0.3:
+            b.tasks[-1]["retries"] = 1
+            b.tasks[-1]["retry_delay_s"] = rng.choice([0, 2, 10])
+            b.outcome(busy, {"fail_times": 1})
+        if rng.random() < 0.3:
+            b.edge("early", busy)
+    if rng.random() < 0.5:
+        join = b.task("join", "python", trigger_rule=rng.choice(TRIGGER_RULES))
+        for t in list(b.tasks):
+            if t["task_id"].startswith("child") and rng.random() < 0.8:
+                b.edge(t["task_id"], join)
+    if kind == "latest_only":
+        b.now = rng.choice(SCHEDULES["@daily"][1])
+    elif kind == "short_circuit":
+        b.outcome("skipper", {"short_circuit": rng.random() < 0.2})
+    else:
+        b.outcome("skipper", branch_choice(b, "skipper"))
+    return b.documents()
+
+
+def shuffle_ids(case: tuple[dict, dict], rng: random.Random) -> tuple[dict, dict]:
+    """The same DAG with each task id behind a random letter, so their order changes."""
+    dag, scenario = case
+    letters = rng.sample("abcdefghijklmnopqrstuvwxyz", len(dag["tasks"]))
+    new = {t["task_id"]: f"{letters[n]}_{t['task_id']}" for n, t in enumerate(dag["tasks"])}
+    dag["tasks"] = [{**t, "task_id": new[t["task_id"]]} for t in dag["tasks"]]
+    dag["edges"] = [[new[u], new[d]] for u, d in dag["edges"]]
+    outcomes = {}
+    for tid, value in (scenario.get("outcomes") or {}).items():
+        if isinstance(value, dict) and "branch" in value:
+            value = {**value, "branch": [new.get(x, x) for x in value["branch"]]}
+        outcomes[new[tid]] = value
+    scenario["outcomes"] = outcomes
+    return dag, scenario
+
+
 FAMILIES: dict[str, Callable[[str, random.Random], tuple[dict, dict]]] = {
     "random": random_case,
     "branch_uf": branch_uf_case,
@@ -492,6 +558,7 @@ FAMILIES: dict[str, Callable[[str, random.Random], tuple[dict, dict]]] = {
     "retry_skip": retry_skip_case,
     "nested_branch": nested_branch_case,
     "always_skip": always_skip_case,
+    "running_skip": running_skip_case,
 }
 
 
@@ -502,6 +569,8 @@ def generate(family: str, seed: int, count: int) -> Iterator[dict]:
         rng = random.Random(f"{family}:{seed}:{i}")
         name = f"{family}_s{seed}_{i:04d}"
         dag, scenario = make(name, rng)
+        if family != "random" and rng.random() < 0.5:
+            dag, scenario = shuffle_ids((dag, scenario), rng)
         yield {
             "name": name,
             "category": family,

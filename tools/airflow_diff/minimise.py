@@ -143,17 +143,16 @@ def main(argv=None) -> int:
             print(f"{row['case']['name']}: {row['verdict']}", flush=True)
             small, airflow = minimise(row["case"], runner)
             verdict = compare(small, airflow)
-            sink.write(
-                json.dumps(
-                    {
-                        "case": small,
-                        "airflow": airflow,
-                        "verdict": verdict.summary(),
-                        "from": row["case"]["name"],
-                    }
-                )
-                + "\n"
-            )
+            out = {
+                "case": small,
+                "airflow": airflow,
+                "verdict": verdict.summary(),
+                "agrees": verdict.agrees,
+                "agrees_fully": verdict.agrees_fully,
+                "error": bool(verdict.error),
+                "from": row["case"]["name"],
+            }
+            sink.write(json.dumps(out) + "\n")
             sink.flush()
             print(
                 f"minimal: {json.dumps(small['dag'])}\n  scenario {json.dumps(small['scenario'])}"
