@@ -217,6 +217,10 @@ def main() -> None:
             }"""
         )
         print(
+            f"   opens on the start of the pipeline at {zoom_of(page):.2f}x with "
+            f"{page.locator('.react-flow__node').count()} nodes mounted (F shows all 1,000)"
+        )
+        print(
             f"   of which: bundle loaded {parts['script'] / 1000:.3f} s, "
             f"DAG fetched {parts['dag'] / 1000:.3f} s, "
             f"drawing {(painted - parts['dag']) / 1000:.3f} s"

@@ -53,8 +53,6 @@ interface Props {
 
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: false };
-// A DAG of one or two tasks should not be blown up to fill the screen.
-const fitViewOptions = { padding: 0.1, maxZoom: 1 };
 
 /** Follows `value`, changing at most once per `ms` (the last change always arrives). */
 function useThrottled<T>(value: T, ms: number): T {
@@ -193,8 +191,6 @@ function CanvasComponent({
         onlyRenderVisibleElements
         minZoom={0.02}
         maxZoom={2}
-        fitView
-        fitViewOptions={fitViewOptions}
         proOptions={proOptions}
       >
         <Background gap={24} />

@@ -26,6 +26,7 @@ import {
   type Graph,
 } from "../graph/model";
 import { freeSlot } from "../graph/place";
+import { openingTasks } from "../graph/viewport";
 import { emptyScenario, pruneScenario, readScenarios, renameInScenario } from "../graph/scenario";
 import type { DagDocument, Operator, Positions, ScenarioDocument, StoredDag } from "../types";
 import { Canvas } from "./Canvas";
@@ -189,7 +190,7 @@ export function Editor({ api, dagPk, initial }: Props) {
     const stored = readLayout(initial.layout);
     const missing = initialGraph.nodes.some((n) => !stored[n.id]);
     if (!missing || initialGraph.nodes.length === 0) {
-      setReady(true);
+      setReadyAfterFit(true);
       return;
     }
     void autoLayout(initialGraph).then(() => {
@@ -202,18 +203,28 @@ export function Editor({ api, dagPk, initial }: Props) {
     });
   }, [autoLayout, initial, initialGraph]);
 
+  const handledFit = useRef(0);
   useEffect(() => {
-    if (fitRequest === 0) {
-      if (readyAfterFit) setReady(true); // the layout failed: show the grid as it is
-      return;
+    if (ready) {
+      // Fits asked for while editing (after a layout): the whole DAG.
+      if (fitRequest === handledFit.current) return;
+      handledFit.current = fitRequest;
+      const frame = requestAnimationFrame(
+        () => void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 0 }),
+      );
+      return () => cancelAnimationFrame(frame);
     }
+    if (!readyAfterFit) return; // still laying out on load
+    // The opening view, once; the page is ready when it has been drawn.
+    handledFit.current = fitRequest;
     const frame = requestAnimationFrame(() => {
-      void flow.fitView({ padding: 0.1, maxZoom: 1, duration: 0 }).then(() => {
-        if (readyAfterFit) requestAnimationFrame(() => setReady(true));
-      });
+      const nodes = openingTasks(graphRef.current.nodes)?.map((id) => ({ id }));
+      void flow
+        .fitView({ padding: 0.1, maxZoom: 1, duration: 0, nodes })
+        .then(() => requestAnimationFrame(() => setReady(true)));
     });
     return () => cancelAnimationFrame(frame);
-  }, [fitRequest, flow, readyAfterFit]);
+  }, [fitRequest, flow, ready, readyAfterFit]);
 
   // ---- editing -----------------------------------------------------------------------------
   const addTask = useCallback(
