@@ -66,6 +66,9 @@ def configure(workdir: Path) -> None:
             env={**os.environ, **env},
         )
         shutil.copy(home / "airflow.db", pristine)
+    # A fresh DB per process; a journal left by an earlier process must not replay onto it.
+    for old in home.glob("airflow.db*"):
+        old.unlink()
     shutil.copy(pristine, home / "airflow.db")
 
 
@@ -254,11 +257,18 @@ class VirtualRun:
         return {ti.task_id: ti for ti in self.dr.get_task_instances(session=self.session)}
 
     def settle(self, t: float):
-        """Scheduler passes at instant ``t`` until nothing changes; ready tasks start running."""
-        from airflow.utils.state import TaskInstanceState
+        """Scheduler passes at instant ``t`` until nothing changes; ready tasks start running.
+
+        Only while the DagRun is running: the scheduler examines running DagRuns only
+        (``DagRun.get_running_dag_runs_to_examine``), so a run that a pass marked finished, even
+        as deadlocked, is never updated again.
+        """
+        from airflow.utils.state import DagRunState, TaskInstanceState
 
         self.move_to(t, PASS_LATENCY)
         for _ in range(MAX_PASSES):
+            if self.dr.state != DagRunState.RUNNING:
+                return
             before = {k: ti.state for k, ti in self.tis().items()}
             schedulable, _ = self.dr.update_state(session=self.session, execute_callbacks=False)
             for ti in schedulable:

@@ -14,6 +14,8 @@ Families:
 - ``running_skip``: a skipping parent decides while its child runs, beside other running,
   retrying or waiting tasks whose ids sort before or after the child's.
 
+- ``uf_overwrite``: a task runs on an ``upstream_failed`` upstream that a skip then overwrites.
+
 Targeted families rename their tasks with a random one-letter prefix half of the time, because
 Airflow looks at task instances in task_id order.
 """
@@ -534,6 +536,40 @@ def running_skip_case(name: str, rng: random.Random) -> tuple[dict, dict]:
     return b.documents()
 
 
+def uf_overwrite_case(name: str, rng: random.Random) -> tuple[dict, dict]:
+    """A task already runs on an upstream_failed upstream when a skip overwrites that upstream."""
+    b = Builder(name, rng)
+    b.task("bad", "python", duration_s=rng.choice([1, 2]))
+    b.outcome("bad", "failed")
+    kind = rng.choice(["branch", "short_circuit", "latest_only"])
+    attrs: dict = {"duration_s": rng.choice([1, 2, 3, 5])}
+    if kind == "short_circuit":
+        attrs["ignore_downstream_trigger_rules"] = rng.random() < 0.5
+    b.task("skipper", kind, **attrs)
+    rule = rng.choice(["all_success", "all_success", "none_failed", "one_success", "all_done"])
+    b.task("u", "python", trigger_rule=rule)
+    b.edge("bad", "u")
+    b.edge("skipper", "u")
+    late = ["all_failed", "one_failed", "all_done_min_one_success", "all_done", "one_done"]
+    b.task("c", "python", trigger_rule=rng.choice(late), duration_s=rng.choice([2, 4, 6]))
+    b.edge("u", "c")
+    if rng.random() < 0.4:
+        b.task("ok", "python")
+        b.edge("ok", "c")
+    if rng.random() < 0.4:
+        b.task("d", "python", trigger_rule=rng.choice(TRIGGER_RULES))
+        b.edge("c", "d")
+    if rng.random() < 0.3:
+        b.task("busy", "python", duration_s=rng.choice([3, 8]))
+    if kind == "latest_only":
+        b.now = rng.choice(SCHEDULES["@daily"][1])
+    elif kind == "short_circuit":
+        b.outcome("skipper", {"short_circuit": rng.random() < 0.2})
+    else:
+        b.outcome("skipper", branch_choice(b, "skipper"))
+    return b.documents()
+
+
 def shuffle_ids(case: tuple[dict, dict], rng: random.Random) -> tuple[dict, dict]:
     """The same DAG with each task id behind a random letter, so their order changes."""
     dag, scenario = case
@@ -559,6 +595,7 @@ FAMILIES: dict[str, Callable[[str, random.Random], tuple[dict, dict]]] = {
     "nested_branch": nested_branch_case,
     "always_skip": always_skip_case,
     "running_skip": running_skip_case,
+    "uf_overwrite": uf_overwrite_case,
 }
 
 
