@@ -3,9 +3,10 @@
 On connect the run's owner gets a snapshot (the run, every task instance, the last seq), or,
 reconnecting with ``?after=SEQ``, exactly the events after SEQ from the RunEvent log; then every
 new event, in seq order, in frames of up to ``stream.FRAME_EVENTS``. Events arrive as group
-messages (editor/stream.py) that may come late, twice or not at all: each is placed by its seq,
-a gap is refilled from the log (every broadcast event is committed, so the log has every seq
-before it), and nothing at or below the last seq sent goes out again.
+messages (editor/stream.py), received once per process by the RunFeed, that may come late, twice
+or not at all: each is placed by its seq, a gap is refilled from the log (every broadcast event
+is committed, so the log has every seq before it), nothing at or below the last seq sent goes
+out again, and after a quiet spell the consumer checks the log for anything it was not told.
 
 Batching: a lone event is sent at once; events that arrive while a frame is being written
 are coalesced into the next one.
@@ -15,24 +16,34 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 
 from . import convert, stream
-from .models import Run, RunEvent
+from .models import FINISHED_RUN_STATES, Run, RunEvent
 from .permissions import runs_of
 from .serializers import RunSummarySerializer, TaskInstanceSerializer
 
+log = logging.getLogger(__name__)
+
 # Events read from the log per query when replaying.
 REPLAY_PAGE = 1000
+# Seconds of quiet after which a consumer checks the log for events it was not told about.
+CATCH_UP_S = 5.0
 
 
 class RunConsumer(AsyncWebsocketConsumer):
+    # No channel of its own: this process's RunFeed receives the run's group messages once and
+    # hands them to every consumer watching that run here.
+    channel_layer_alias = None
+
     async def connect(self) -> None:
         stream.bind_server_loop()
         self.run_id = int(self.scope["url_route"]["kwargs"]["run_id"])
@@ -40,6 +51,8 @@ class RunConsumer(AsyncWebsocketConsumer):
         self.pending: list[tuple[int, list[str]]] = []  # (first seq, encoded events)
         self.wakeup = asyncio.Event()
         self.flusher: asyncio.Task | None = None
+        self.feed: RunFeed | None = None
+        self.over = False  # the run has finished and the client has every event
         after = _after(self.scope.get("query_string", b""))
         user = await _user(self.scope)
         # Refusing before accept answers the handshake with 403: strangers, anonymous
@@ -47,10 +60,10 @@ class RunConsumer(AsyncWebsocketConsumer):
         if after is False or not await _owns(user, self.run_id):
             await self.close()
             return
-        # Join first, then read the log: whatever commits in between arrives as group messages
-        # and is dropped or placed by seq, so the switch from log to stream has no gap.
-        self.group = stream.group_name(self.run_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Listen first, then read the log: whatever commits in between arrives as group
+        # messages and is dropped or placed by seq, so the switch from log to stream has no gap.
+        self.feed = RunFeed.of_this_loop()
+        await self.feed.watch(self.run_id, self)
         await self.accept()
         if after is None:
             text, self.sent = await _snapshot(self.run_id)
@@ -64,22 +77,29 @@ class RunConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.flusher is not None:
             self.flusher.cancel()
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.feed is not None:
+            await self.feed.unwatch(self.run_id, self)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         pass  # the stream is one-way; clients have nothing to say
 
-    async def run_events(self, message: dict) -> None:
-        """Group message "run.events": {"first": seq of items[0], "items": [encoded event]}."""
-        self.pending.append((message["first"], message["items"]))
+    def deliver(self, first: int, items: list[str]) -> None:
+        """Events ``first``, ``first + 1``, ... from a group message (called by the RunFeed)."""
+        self.pending.append((first, items))
         self.wakeup.set()
 
     # ----------------------------------------------------------------- sending
 
     async def _flush_forever(self) -> None:
         while True:
-            await self.wakeup.wait()
+            try:
+                await asyncio.wait_for(self.wakeup.wait(), CATCH_UP_S)
+            except TimeoutError:
+                # Quiet for a while: if a notification was lost (the channel layer only
+                # promises to try), the log has what it carried.
+                if not self.over:
+                    await self._catch_up()
+                continue
             self.wakeup.clear()
             # One turn of the loop lets group messages that are already here land in `pending`:
             # under load they share the next frame; an idle stream loses nothing by it.
@@ -116,6 +136,12 @@ class RunConsumer(AsyncWebsocketConsumer):
                     return
             self.pending.sort(key=lambda p: p[0])
 
+    async def _catch_up(self) -> None:
+        last_seq, finished = await _run_progress(self.run_id)
+        if last_seq > self.sent:
+            await self._replay(upto=last_seq)
+        self.over = finished and self.sent >= last_seq
+
     async def _replay(self, upto: int | None) -> None:
         """Send the logged events after the last one sent (up to ``upto``), in frames."""
         while True:
@@ -125,6 +151,64 @@ class RunConsumer(AsyncWebsocketConsumer):
             self.sent += len(items)
             if len(items) < REPLAY_PAGE or (upto is not None and self.sent >= upto):
                 return
+
+
+class RunFeed:
+    """This process's subscription to the groups of the runs watched here: one channel for all.
+
+    Fifty browsers watching one run then cost the channel layer one message per batch of
+    events, not fifty; the feed hands each message to this process's consumers of that run.
+    """
+
+    _feeds: dict[asyncio.AbstractEventLoop, RunFeed] = {}
+
+    @classmethod
+    def of_this_loop(cls) -> RunFeed:
+        loop = asyncio.get_running_loop()
+        if loop not in cls._feeds:
+            cls._feeds = {k: v for k, v in cls._feeds.items() if not k.is_closed()}
+            cls._feeds[loop] = cls()
+        return cls._feeds[loop]
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.channel: str | None = None
+        self.watchers: dict[int, set[RunConsumer]] = {}
+        self.lock = asyncio.Lock()
+        self.receiver: asyncio.Task | None = None
+
+    async def watch(self, run_id: int, consumer: RunConsumer) -> None:
+        async with self.lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("run-feed.")
+                self.receiver = asyncio.ensure_future(self._receive())
+            if run_id not in self.watchers:
+                await self.layer.group_add(stream.group_name(run_id), self.channel)
+                self.watchers[run_id] = set()
+            self.watchers[run_id].add(consumer)
+
+    async def unwatch(self, run_id: int, consumer: RunConsumer) -> None:
+        async with self.lock:
+            watchers = self.watchers.get(run_id)
+            if watchers is None:
+                return
+            watchers.discard(consumer)
+            if not watchers:
+                del self.watchers[run_id]
+                await self.layer.group_discard(stream.group_name(run_id), self.channel)
+
+    async def _receive(self) -> None:
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # Redis away for a moment: consumers catch up from the log
+                log.exception("run feed: the channel layer failed; listening again")
+                await asyncio.sleep(1)
+                continue
+            for consumer in list(self.watchers.get(message.get("run"), ())):
+                consumer.deliver(message["first"], message["items"])
 
 
 def _after(query_string: bytes) -> int | None | bool:
@@ -180,6 +264,12 @@ def _snapshot(run_id: int) -> tuple[str, int]:
             "last_seq": run.last_seq,
         }
     return json.dumps(frame, separators=(",", ":"), default=str), run.last_seq
+
+
+@database_sync_to_async
+def _run_progress(run_id: int) -> tuple[int, bool]:
+    last_seq, state = Run.objects.filter(pk=run_id).values_list("last_seq", "state").get()
+    return last_seq, state in FINISHED_RUN_STATES
 
 
 @database_sync_to_async

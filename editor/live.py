@@ -21,6 +21,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
+
 import engine
 from engine.compiled import CompiledDag, compile_dag
 from engine.reasons import Reason
@@ -66,6 +68,8 @@ class Step:
     next_due: float | None = None  # the next instant: a try's end, or a retry when none runs
     final_state: str | None = None  # the run's state when this step ended it
     waits_for_retry: bool = False  # nothing in flight; next_due is a retry falling due
+    played_to: float = 0.0  # every try ending at or before this has been applied
+    run_key: str = ""  # names this run (not another with a reused id) in shared caches
 
     @property
     def empty(self) -> bool:
@@ -149,6 +153,7 @@ class LiveRun:
                 run.release_due_retries(t)
                 run.settle(t)
                 self._start(t)
+        step.played_to = step.sim_time if until is None else max(until, step.sim_time)
         if self.in_flight:
             step.next_due = self.in_flight[0][0]
         else:
@@ -319,6 +324,25 @@ def keep(run, last_seq: int, live: LiveRun) -> None:
         _kept.move_to_end(run.pk)
         while len(_kept) > _CACHE_SIZE:
             _kept.popitem(last=False)
+
+
+def run_key(run) -> str:
+    """The run's id and creation time: ids can come back, this pair does not."""
+    return f"{run.pk}.{int(run.created_at.timestamp() * 1_000_000)}"
+
+
+# How far each live run has been played, shared by every process through Django's cache (Redis
+# when configured). A hint only: a try ending at or before it needs no step, and one that the
+# hint does not cover is checked against the database as before.
+_PLAYED_TTL_S = 24 * 3600
+
+
+def mark_played(key: str, sim_time: float) -> None:
+    cache.set(f"dagsim:live:played:{key}", sim_time, _PLAYED_TTL_S)
+
+
+def played(key: str) -> float | None:
+    return cache.get(f"dagsim:live:played:{key}")
 
 
 def forget(run_id: int) -> None:

@@ -252,7 +252,10 @@ def _append_events(
 
 
 def advance_live_run(
-    run_id: int, until: float | None = None, expected_seq: int | None = None
+    run_id: int,
+    until: float | None = None,
+    expected_seq: int | None = None,
+    for_try: tuple[str, int] | None = None,
 ) -> live.Step | None:
     """One scheduling step of a live run, written as one transaction (editor/live.py plays it).
 
@@ -260,7 +263,10 @@ def advance_live_run(
     every instant up to it is played, so a late or duplicate wake-up changes nothing that an
     earlier one did not. ``until=None`` starts a queued run, or plays a running run's next
     instant; ``expected_seq`` then makes that a no-op unless the run is still where the caller
-    (the sweep) saw it. Returns the step, or None if the run is finished or not live.
+    (the sweep) saw it. ``for_try`` (task id, try number) names the try whose end woke the
+    caller: once the lock is held, a try that an earlier step already ended means there is
+    nothing to do (tries ending together wake one step each; the first plays them all).
+    Returns the step, or None if the run is finished, not live, or had nothing to do.
 
     The run's row stays locked until commit, so steps of one run (on any worker) follow one
     another; every task change is a conditional update from the state and try the step
@@ -279,6 +285,8 @@ def advance_live_run(
                 return None
             if expected_seq is not None and run.last_seq != expected_seq:
                 return None
+            if for_try is not None and not try_in_flight(run_id, *for_try):
+                return None
             try:
                 compiled, scenario = live.compiled_for(run)
             except engine.InvalidDocument as exc:
@@ -292,10 +300,12 @@ def advance_live_run(
                 begun = run.state != RunState.QUEUED
                 state = live.LiveRun.from_rows(compiled, scenario, rows, begun)
             step = state.step(run.pk, until)
+            step.run_key = live.run_key(run)
             if not step.empty:
                 _write_step(run, step)
             seq, speed = run.last_seq, run.speed
             transaction.on_commit(lambda: live.keep(run, seq, state))
+            transaction.on_commit(lambda: live.mark_played(step.run_key, step.played_to))
             if not step.empty:
                 transaction.on_commit(lambda: _executor().after_step(run_id, speed, step, seq))
     except BaseException:
@@ -306,7 +316,6 @@ def advance_live_run(
 
 def _write_step(run: Run, step: live.Step) -> None:
     """Write a step; the caller holds the run's row lock."""
-    now = timezone.now()
     events = []
     if step.began:
         events.append(_run_change(RunState.QUEUED, RunState.RUNNING, 0.0, "run started"))
@@ -319,7 +328,9 @@ def _write_step(run: Run, step: live.Step) -> None:
         )
         _set_run_state(run, step.final_state)
         wake_at = None
-    else:
+    # The events' wall time, as close to the commit as it can be stamped.
+    now = timezone.now()
+    if step.final_state is None:
         ahead = max(0.0, step.next_due - step.sim_time) / run.speed
         wake_at = now + timedelta(seconds=ahead)
     _append_events(run, events, wall_time=now, locked=True, wake_at=wake_at)

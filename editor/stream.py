@@ -44,7 +44,7 @@ def events_frame(items: list[str]) -> str:
 
 
 def broadcast(run_id: int, first_seq: int, items: list[str]) -> None:
-    """Send events ``first_seq``, ``first_seq + 1``, ... to the run's group, without waiting.
+    """Send events ``first_seq``, ``first_seq + 1``, ... to the run's group.
 
     Call after the transaction that wrote them has committed (``transaction.on_commit``), so a
     consumer that reads the log on hearing of them finds them there.
@@ -53,7 +53,12 @@ def broadcast(run_id: int, first_seq: int, items: list[str]) -> None:
         return
     group = group_name(run_id)
     messages = [
-        {"type": "run.events", "first": first_seq + n, "items": items[n : n + FRAME_EVENTS]}
+        {
+            "type": "run.events",
+            "run": int(run_id),
+            "first": first_seq + n,
+            "items": items[n : n + FRAME_EVENTS],
+        }
         for n in range(0, len(items), FRAME_EVENTS)
     ]
     _sender().submit(group, messages)
@@ -70,47 +75,58 @@ _server_loop: asyncio.AbstractEventLoop | None = None
 
 
 class _Sender:
-    """Hands group messages to one coroutine on an event loop, so they leave in the order they
-    were committed and reuse that loop's channel-layer connections.
+    """Sends group messages on an event loop and waits for them to leave.
 
     The loop is the ASGI server's when this process serves websockets (the in-memory layer's
-    queues belong to it); otherwise a daemon thread runs a loop of its own (a Celery worker).
+    queues belong to it); otherwise a daemon thread runs a loop of its own (a Celery worker), so
+    the channel layer's connections are reused from one broadcast to the next.
+
+    The committing thread waits (briefly) for the send: left to itself, the loop's thread would
+    wait for the GIL behind the worker's next step, and commit-to-browser latency would grow by
+    Python's thread switch interval at every hop.
     """
+
+    WAIT_S = 0.5  # past this the send goes on without us; consumers can refill from the log
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self.queue: asyncio.Queue | None = None
 
     def submit(self, group: str, messages: list[dict[str, Any]]) -> None:
         with self.lock:
-            target = self._target()
-        if target is not None:
-            loop, queue = target
-            loop.call_soon_threadsafe(queue.put_nowait, (group, messages))
-
-    def _target(self) -> tuple[asyncio.AbstractEventLoop, asyncio.Queue] | None:
-        wanted = _server_loop if _server_loop is not None and not _server_loop.is_closed() else None
-        if wanted is None:
-            layer = get_channel_layer()
-            if layer is None or isinstance(layer, InMemoryChannelLayer):
-                return None  # no server loop in this process: nobody here can be listening
-            wanted = _own_loop()
-        if self.loop is not wanted or self.queue is None:
-            self.loop, self.queue = wanted, asyncio.Queue()
-            asyncio.run_coroutine_threadsafe(self._pump(self.queue), wanted)
-        return self.loop, self.queue
+            loop = self._loop()
+        if loop is None:
+            return
+        sent = asyncio.run_coroutine_threadsafe(self._send(group, messages), loop)
+        if not _on_loop(loop):
+            try:
+                sent.result(timeout=self.WAIT_S)
+            except Exception:
+                log.warning("broadcast to %s is slow or failed; consumers will catch up", group)
 
     @staticmethod
-    async def _pump(queue: asyncio.Queue) -> None:
+    def _loop() -> asyncio.AbstractEventLoop | None:
+        if _server_loop is not None and not _server_loop.is_closed():
+            return _server_loop
         layer = get_channel_layer()
-        while True:
-            group, messages = await queue.get()
-            for message in messages:
-                try:
-                    await layer.group_send(group, message)
-                except Exception:  # the log still has the events; consumers refill from it
-                    log.exception("could not broadcast run events to %s", group)
+        if layer is None or isinstance(layer, InMemoryChannelLayer):
+            return None  # no server loop in this process: nobody here can be listening
+        return _own_loop()
+
+    @staticmethod
+    async def _send(group: str, messages: list[dict[str, Any]]) -> None:
+        layer = get_channel_layer()
+        for message in messages:
+            try:
+                await layer.group_send(group, message)
+            except Exception:  # the log still has the events; consumers refill from it
+                log.exception("could not broadcast run events to %s", group)
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 _own: tuple[int, asyncio.AbstractEventLoop] | None = None

@@ -32,11 +32,20 @@ def advance_run(run_id: int, until: float | None = None, expected_seq: int | Non
 
 
 @shared_task(name="editor.run_try", **LIVE_TASK)
-def run_try(run_id: int, task_id: str, try_number: int, end: float) -> None:
+def run_try(
+    run_id: int, task_id: str, try_number: int, end: float, run_key: str | None = None
+) -> None:
     """Try ``try_number`` of ``task_id`` has run its (scaled) duration: apply its outcome,
-    with every other try ending by then, and start what follows."""
+    with every other try ending by then, and start what follows.
+
+    Tries that end together each have a task; the first plays them all, and the others learn
+    so from the run's played-to mark without touching the database."""
+    if run_key is not None:
+        played = live.played(run_key)
+        if played is not None and end <= played:
+            return
     if runs.try_in_flight(run_id, task_id, try_number):
-        runs.advance_live_run(run_id, until=end)
+        runs.advance_live_run(run_id, until=end, for_try=(task_id, try_number))
 
 
 @shared_task(name="editor.sweep_live_runs", ignore_result=True)

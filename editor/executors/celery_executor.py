@@ -17,7 +17,9 @@ class CeleryExecutor:
 
         for task_id, try_number, _start, end in step.started:
             countdown = max(0.0, end - step.sim_time) / speed
-            run_try.apply_async((run_id, task_id, try_number, end), countdown=countdown)
+            run_try.apply_async(
+                (run_id, task_id, try_number, end, step.run_key), countdown=countdown
+            )
         if step.waits_for_retry and step.next_due is not None:
             countdown = max(0.0, step.next_due - step.sim_time) / speed
             advance_run.apply_async((run_id, step.next_due), countdown=countdown)

@@ -197,7 +197,7 @@ class Stack:
         import redis
 
         for process in reversed(self.processes):
-            process.kill()
+            process.kill(signal.SIGTERM if isinstance(process, WebServer) else signal.SIGKILL)
         with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
         redis.Redis.from_url(self.redis_url).flushdb()
