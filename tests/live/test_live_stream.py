@@ -217,3 +217,41 @@ def test_a_watcher_stays_connected_through_a_quiet_spell(inprocess_stack):
     watcher = asyncio.run(client.watch(stack, stack.server, run_id, after=0, timeout=60))
     assert watcher.events == client.logged_events(api, run_id)
     assert watcher.events[-1]["to_state"] == "success"
+
+
+def test_frames_match_the_components_documented_in_the_openapi_schema(inprocess_stack):
+    import jsonschema
+    import yaml
+
+    stack = inprocess_stack
+    api = stack.api(stack.server)
+    schema = yaml.safe_load(api.get(f"{api.base}/api/schema/", timeout=60).text)
+    components = _as_json_schema(schema["components"]["schemas"])
+
+    def validator(name):
+        return jsonschema.Draft7Validator(
+            {**components[name], "definitions": components},
+        )
+
+    run_id = umbrella_run(stack, speed=1000)
+    watcher = asyncio.run(client.watch(stack, stack.server, run_id))
+    validator("LiveSnapshotFrame").validate(watcher.snapshot)
+    validator("LiveEventsFrame").validate({"type": "events", "events": watcher.events[:100]})
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0's dialect to JSON Schema: `nullable` becomes a null type, refs local."""
+    if isinstance(node, list):
+        return [_as_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _as_json_schema(v) for k, v in node.items() if k not in ("nullable", "readOnly")}
+    if "$ref" in out:
+        out["$ref"] = out["$ref"].replace("#/components/schemas/", "#/definitions/")
+    if node.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+    if node.get("nullable") and "allOf" in out:
+        out = {"anyOf": [out, {"type": "null"}]}
+    if "enum" in out and node.get("nullable"):
+        out["enum"] = [*out["enum"], None]
+    return out
