@@ -242,6 +242,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "editor.schema.add_common_responses",
+        "editor.live_schema.add_live_frames",
     ],
     "ENUM_NAME_OVERRIDES": {
         "RunStateEnum": "editor.models.RunState",
