@@ -242,3 +242,19 @@ def test_the_sweep_claims_an_overdue_run_once_per_grace(owner):
     assert seq > 0
     assert runs.advance_live_run(run.pk, None, expected_seq=0) is None  # a second requeue
     assert Run.objects.get(pk=run.pk).last_seq == seq
+
+
+def test_the_sweep_command_requeues_overdue_runs(owner, settings):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.RUN_EXECUTOR = "inprocess"
+    run = start_live(owner, chain(2), {})
+    Run.objects.filter(pk=run.pk).update(wake_at=timezone.now() - timedelta(seconds=60))
+    out = StringIO()
+    call_command("sweep_live_runs", "--grace", "10", stdout=out)
+    assert "requeued 1 overdue live run(s)" in out.getvalue()
+    assert Run.objects.get(pk=run.pk).wake_at > timezone.now()  # claimed for another grace
