@@ -91,10 +91,14 @@ def compare(case: dict, airflow: dict) -> Verdict:
     return verdict
 
 
-def case_document(case: dict, airflow: dict, disagreement: str | None = None) -> dict:
+def case_document(
+    case: dict, airflow: dict, disagreement: str | None = None, verdict: Verdict | None = None
+) -> dict:
     """A case file in the conformance corpus's format, with Airflow's result as ``expected``.
 
-    ``disagreement`` says why the engine is known to differ (tests mark the case xfail)."""
+    ``disagreement`` says why the engine is known to differ; ``engine_disagrees_on`` then names
+    the checks it fails (``final_states``: states or run state; ``tries``: try counts or end
+    times), which tests/engine/test_airflow_cases.py marks as strict xfails."""
     doc = {
         "name": case["name"],
         "category": case["category"],
@@ -111,7 +115,16 @@ def case_document(case: dict, airflow: dict, disagreement: str | None = None) ->
         "harness": "tools/airflow_diff (virtual-clock scheduler loop, see its README)",
     }
     if disagreement:
+        verdict = verdict or compare(case, airflow)
         doc["engine_disagreement"] = disagreement
+        doc["engine_disagrees_on"] = [
+            name
+            for name, differs in (
+                ("final_states", not verdict.agrees),
+                ("tries", bool(verdict.tries or verdict.order)),
+            )
+            if differs
+        ]
     return doc
 
 

@@ -96,12 +96,19 @@ def valid(case: dict) -> bool:
     return True
 
 
+def kind(verdict) -> tuple:
+    """What sort of disagreement: the (Airflow, engine) state pairs and whether the run differs.
+    Shrinking keeps it, so a case does not drift to a different (often simpler) disagreement."""
+    return frozenset(verdict.states.values()), verdict.run_state
+
+
 def minimise(case: dict, runner: AirflowRunner, log=print) -> tuple[dict, dict]:
-    """The smallest variant found that still disagrees, with Airflow's result for it."""
+    """The smallest variant found that still disagrees the same way, with Airflow's result."""
     airflow = runner.run(case)
     verdict = compare(case, airflow)
     if verdict.agrees or verdict.error:
         raise ValueError(f"{case['name']} does not disagree: {verdict.summary()}")
+    wanted = kind(verdict)
     current, current_airflow = case, airflow
     improved = True
     while improved:
@@ -111,7 +118,7 @@ def minimise(case: dict, runner: AirflowRunner, log=print) -> tuple[dict, dict]:
                 continue
             result = runner.run(candidate)
             v = compare(candidate, result)
-            if not v.error and not v.agrees:
+            if not v.error and not v.agrees and kind(v) == wanted:
                 current, current_airflow, improved = candidate, result, True
                 log(
                     f"  {len(candidate['dag']['tasks'])} tasks, {len(candidate['dag']['edges'])} "
