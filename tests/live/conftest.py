@@ -36,3 +36,12 @@ def celery_stack(tmp_path_factory):
         stack.server = stack.web()
         stack.celery = stack.worker()
         yield stack
+
+
+@pytest.fixture(scope="session")
+def default_stack(tmp_path_factory):
+    """The README's run command: daphne on SQLite, no Redis, no worker; the server drives live
+    runs and streams them through the in-memory channel layer."""
+    with Stack(tmp_path_factory.mktemp("default"), "inprocess", None) as stack:
+        stack.server = stack.web()
+        yield stack

@@ -147,18 +147,22 @@ class Worker(Process):
 class Stack:
     """One database, one Redis database number, and the processes started against them."""
 
-    def __init__(self, workdir: Path, executor: str, redis_db: int, **settings: str) -> None:
+    def __init__(self, workdir: Path, executor: str, redis_db: int | None, **settings: str) -> None:
+        """``redis_db`` None: no Redis at all, on SQLite, as the README's run command does."""
         self.workdir = workdir
         self.executor = executor
+        self.postgres = redis_db is not None
         self.db_name = f"dagsim_live_{os.getpid()}_{secrets.token_hex(3)}"
-        self.redis_url = f"{REDIS}/{redis_db}"
-        self.database_url = f"{POSTGRES}/{self.db_name}"
+        self.redis_url = f"{REDIS}/{redis_db}" if redis_db is not None else None
+        if self.postgres:
+            self.database_url = f"{POSTGRES}/{self.db_name}"
+        else:
+            self.database_url = f"sqlite:///{workdir / 'db.sqlite3'}"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DEBUG": "1",
             "DATABASE_URL": self.database_url,
-            "REDIS_URL": self.redis_url,
             "RUN_EXECUTOR": executor,
             "THROTTLE_USER": "1000000/minute",
             "THROTTLE_ANON": "1000000/minute",
@@ -168,6 +172,10 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             **settings,
         }
+        for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+            self.env.pop(name, None)
+        if self.redis_url:
+            self.env["REDIS_URL"] = self.redis_url
         self.processes: list[Process] = []
         self.tokens: dict[str, str] = {}
 
@@ -177,10 +185,11 @@ class Stack:
         import psycopg
         import redis
 
-        check_services()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{self.db_name}"')
-        redis.Redis.from_url(self.redis_url).flushdb()
+        if self.postgres:
+            check_services()
+            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+                conn.execute(f'CREATE DATABASE "{self.db_name}"')
+            redis.Redis.from_url(self.redis_url).flushdb()
         try:
             self._manage("migrate", "--noinput", "-v", "0")
             self.tokens = self._accounts(["owner", "stranger"])
@@ -198,9 +207,10 @@ class Stack:
 
         for process in reversed(self.processes):
             process.kill(signal.SIGTERM if isinstance(process, WebServer) else signal.SIGKILL)
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
-        redis.Redis.from_url(self.redis_url).flushdb()
+        if self.postgres:
+            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+            redis.Redis.from_url(self.redis_url).flushdb()
 
     def _manage(self, *args: str) -> str:
         done = subprocess.run(
@@ -253,7 +263,8 @@ class Stack:
         return session
 
     def psql(self):
-        """A direct connection to the stack's database, for checks the API does not expose."""
+        """A direct connection to the stack's PostgreSQL database, for checks the API does not
+        expose."""
         import psycopg
 
         return psycopg.connect(self.database_url, autocommit=True)
