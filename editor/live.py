@@ -64,7 +64,7 @@ class Step:
     changes: list[TaskChange] = field(default_factory=list)
     # Tries started in this step and still in flight: (task_id, try_number, start, end).
     started: list[tuple[str, int, float, float]] = field(default_factory=list)
-    sim_time: float = 0.0  # the last instant played
+    sim_time: float = 0.0  # the last instant played (the run's clock if none was)
     next_due: float | None = None  # the next instant: a try's end, or a retry when none runs
     final_state: str | None = None  # the run's state when this step ended it
     waits_for_retry: bool = False  # nothing in flight; next_due is a retry falling due
@@ -89,6 +89,7 @@ class LiveRun:
         self.in_flight: list[tuple[float, int, int]] = []
         # What the database rows say now, per task index.
         self.rows: list[Row] = []
+        self.clock = 0.0  # the last instant played (simulated seconds)
 
     @classmethod
     def from_rows(
@@ -117,6 +118,7 @@ class LiveRun:
         heapq.heapify(in_flight)
         live.in_flight = in_flight
         live.rows = table
+        live.clock = max((t for row in table for t in row[2:] if t is not None), default=0.0)
         return live
 
     # ----------------------------------------------------------------- the step
@@ -127,7 +129,7 @@ class LiveRun:
         A run that has not begun plays its first instant (time 0) only.
         """
         run = self.run
-        step = Step(run_id)
+        step = Step(run_id, sim_time=self.clock)
         n0 = len(run.rec)
         if not self.begun:
             self.begun = step.began = True
@@ -143,7 +145,7 @@ class LiveRun:
                 if t is None or (limit is None and played) or (limit is not None and t > limit):
                     break
                 played = True
-                step.sim_time = t
+                step.sim_time = self.clock = t
                 ending = []
                 while self.in_flight and self.in_flight[0][0] <= t + TIME_RESOLUTION:
                     ending.append(heapq.heappop(self.in_flight))
@@ -239,7 +241,7 @@ class LiveRun:
             )
             rows[i] = now
         for i in started:
-            state, try_no, start, end = rows[i]
+            _, try_no, start, _ = rows[i]
             if is_open(rows[i]) and try_no == run.tries[i]:
                 step.started.append((ids[i], try_no, start, round(start + c.duration[i], 9)))
 
