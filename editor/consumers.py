@@ -91,6 +91,17 @@ class RunConsumer(AsyncWebsocketConsumer):
     # ----------------------------------------------------------------- sending
 
     async def _flush_forever(self) -> None:
+        try:
+            await self._relay()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The log could not be read (database away): close, so that the client reconnects
+            # with its last seq rather than wait on a stream that has stopped.
+            log.exception("run %s: relaying events failed; closing the socket", self.run_id)
+            await self.close(code=1011)
+
+    async def _relay(self) -> None:
         while True:
             try:
                 await asyncio.wait_for(self.wakeup.wait(), CATCH_UP_S)
