@@ -86,7 +86,9 @@ class _Sender:
     Python's thread switch interval at every hop.
     """
 
-    WAIT_S = 0.5  # past this the send goes on without us; consumers can refill from the log
+    # Past this (plus 10 ms a message) the send goes on without us; consumers can refill from
+    # the log if it never arrives.
+    WAIT_S = 0.5
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -99,7 +101,7 @@ class _Sender:
         sent = asyncio.run_coroutine_threadsafe(self._send(group, messages), loop)
         if not _on_loop(loop):
             try:
-                sent.result(timeout=self.WAIT_S)
+                sent.result(timeout=self.WAIT_S + 0.01 * len(messages))
             except Exception:
                 log.warning("broadcast to %s is slow or failed; consumers will catch up", group)
 
