@@ -145,34 +145,52 @@ def cancel_run(run: Run, sim_time: float | None = None) -> Run:
         run = Run.objects.select_for_update().get(pk=run.pk)
         if run.is_finished:
             return run
-        now_sim = sim_time if sim_time is not None else _latest_sim_time(run)
-        events = []
-        unfinished = run.task_instances.exclude(state__in=FINISHED_TASK_STATES).order_by("task_id")
-        for ti in unfinished:
-            to_state = TaskState.FAILED if ti.state == TaskState.RUNNING else TaskState.SKIPPED
-            events.append(
-                {
-                    "task_id": ti.task_id,
-                    "try_number": ti.try_number or None,
-                    "from_state": ti.state,
-                    "to_state": to_state,
-                    "reason": "the run was cancelled",
-                    "sim_time": now_sim,
-                }
-            )
-            TaskInstance.objects.filter(pk=ti.pk).update(
-                state=to_state, reason="the run was cancelled"
-            )
-        # Tries still in flight end now (a skipped task's try included): nothing runs after.
-        run.task_instances.filter(try_number__gt=0, start__isnull=False, end__isnull=True).update(
-            end=now_sim
-        )
-        events.append(_run_change(run.state, RunState.CANCELLED, now_sim, "cancelled by the user"))
-        _set_run_state(run, RunState.CANCELLED)
-        _append_events(run, events)
+        _stop(run, RunState.CANCELLED, sim_time, "the run was cancelled", "cancelled by the user")
     live.forget(run.pk)
     run.refresh_from_db()
     return run
+
+
+def end_stalled_live_run(run_id: int, seq: int, stalled_s: float) -> bool:
+    """Fail a live run that has made no progress (still at `seq`) for `stalled_s` seconds after
+    its next step was due, e.g. because every step of it fails: no run stays running forever.
+    Returns whether it was ended."""
+    why = f"no progress for {stalled_s:.0f} s after its next step was due: ended by the sweep"
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id, mode=RunMode.LIVE).first()
+        if run is None or run.is_finished or run.last_seq != seq:
+            return False
+        _stop(run, RunState.FAILED, None, why, why)
+    live.forget(run_id)
+    return True
+
+
+def _stop(run: Run, final: str, sim_time: float | None, task_reason: str, run_reason: str):
+    """End `run` now (its row locked): running tries fail, unfinished tasks are skipped, tries
+    in flight end, and the run takes state `final`."""
+    now_sim = sim_time if sim_time is not None else _latest_sim_time(run)
+    events = []
+    unfinished = run.task_instances.exclude(state__in=FINISHED_TASK_STATES).order_by("task_id")
+    for ti in unfinished:
+        to_state = TaskState.FAILED if ti.state == TaskState.RUNNING else TaskState.SKIPPED
+        events.append(
+            {
+                "task_id": ti.task_id,
+                "try_number": ti.try_number or None,
+                "from_state": ti.state,
+                "to_state": to_state,
+                "reason": task_reason,
+                "sim_time": now_sim,
+            }
+        )
+        TaskInstance.objects.filter(pk=ti.pk).update(state=to_state, reason=task_reason)
+    # Tries still in flight end now (a skipped task's try included): nothing runs after.
+    run.task_instances.filter(try_number__gt=0, start__isnull=False, end__isnull=True).update(
+        end=now_sim
+    )
+    events.append(_run_change(run.state, final, now_sim, run_reason))
+    _set_run_state(run, final)
+    _append_events(run, events)
 
 
 def _set_run_state(run: Run, state: str) -> None:

@@ -69,19 +69,36 @@ def sweep_interval_s() -> float:
     return float(getattr(settings, "LIVE_SWEEP_INTERVAL_S", 5))
 
 
-def sweep(grace_s: float | None = None) -> int:
+def sweep_stall_s() -> float:
+    return float(getattr(settings, "LIVE_STALL_S", 900))
+
+
+def sweep(grace_s: float | None = None, stall_s: float | None = None) -> int:
     """Requeue live runs whose next step is overdue by more than the grace; returns how many.
 
     Idempotent: each requeued step names the run's seq and does nothing if the run moved on.
+    A run found overdue at the same seq for ``stall_s`` (its steps keep failing, or no worker
+    has come back) is ended as failed instead: no run stays running forever.
     """
+    from django.core.cache import cache
+    from django.utils import timezone
+
     from .. import runs
 
     grace = sweep_grace_s() if grace_s is None else grace_s
-    overdue = runs.claim_overdue_live_runs(grace)
+    stall = sweep_stall_s() if stall_s is None else stall_s
+    now = timezone.now().timestamp()
     executor = current()
-    for run_id, seq in overdue:
+    requeued = 0
+    for run_id, seq in runs.claim_overdue_live_runs(grace):
+        # When the run was first found overdue at this seq (a hint: if the cache forgets it,
+        # the count starts again).
+        first = cache.get_or_set(f"dagsim:live:overdue:{run_id}:{seq}", now, 2 * stall + 60)
+        if now - first >= stall and runs.end_stalled_live_run(run_id, seq, now - first):
+            continue
         executor.requeue(run_id, seq)
-    return len(overdue)
+        requeued += 1
+    return requeued
 
 
 def wakeups(speed: float, step: live.Step) -> list[tuple[float, float]]:

@@ -258,3 +258,26 @@ def test_the_sweep_command_requeues_overdue_runs(owner, settings):
     call_command("sweep_live_runs", "--grace", "10", stdout=out)
     assert "requeued 1 overdue live run(s)" in out.getvalue()
     assert Run.objects.get(pk=run.pk).wake_at > timezone.now()  # claimed for another grace
+
+
+def test_a_run_overdue_without_progress_for_the_stall_time_is_ended_failed(owner, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from editor.executors import sweep
+
+    settings.RUN_EXECUTOR = "inprocess"
+    run = start_live(owner, chain(2), {})
+    runs.advance_live_run(run.pk)  # t0 runs; say its worker died and no step ever comes
+    late = timezone.now() - timedelta(seconds=60)
+    Run.objects.filter(pk=run.pk).update(wake_at=late)
+    assert sweep(grace_s=10, stall_s=3600) == 1  # first found overdue: requeued
+    assert Run.objects.get(pk=run.pk).state == "running"
+    Run.objects.filter(pk=run.pk).update(wake_at=late)
+    assert sweep(grace_s=10, stall_s=0) == 0  # still at the same seq: ended, not requeued
+    run.refresh_from_db()
+    assert run.state == "failed" and run.wake_at is None
+    assert states(run) == {"t0": "failed", "t1": "skipped"}
+    last = RunEvent.objects.filter(run=run).order_by("-seq").first()
+    assert "no progress" in last.reason and last.to_state == "failed"
