@@ -159,6 +159,8 @@ if RUN_EXECUTOR == "celery" and not CELERY_BROKER_URL:
 # executor, through `celery -A config beat` with Celery.
 LIVE_SWEEP_INTERVAL_S = env_int("LIVE_SWEEP_INTERVAL_S", 5)
 LIVE_SWEEP_GRACE_S = env_int("LIVE_SWEEP_GRACE_S", 10)
+# A run still overdue at the same point after this long is ended as failed by the sweep.
+LIVE_STALL_S = env_int("LIVE_STALL_S", 900)
 LIVE_INPROCESS_THREADS = env_int("LIVE_INPROCESS_THREADS", 2)
 CELERY_BEAT_SCHEDULE = {
     "sweep-live-runs": {"task": "editor.sweep_live_runs", "schedule": LIVE_SWEEP_INTERVAL_S},
