@@ -127,6 +127,12 @@ class RunScheduler:
         self.retry_ready = bytearray(n)
         # Running tasks that a skipping parent could not overwrite (Airflow's second skip path).
         self.pending_skip: dict[int, int] = {}
+        # Scheduled, running and up_for_retry tasks, for the walk in task_id order (lazy heap).
+        self.active: list[int] = []
+        self.in_active = bytearray(n)
+        # Airflow marks a run failed when its walk finds nothing runnable, and never looks at
+        # it again: nothing more is scheduled.
+        self.deadlocked = False
         self.descendants_skipped = bytearray(n)
         self.finished = 0
         self.started_at: list[float] = [0.0] * n
@@ -142,14 +148,17 @@ class RunScheduler:
         scenario: Scenario,
         snapshot: dict[str, tuple[TaskState, int, float | None]],
         recorder: Recorder | None = None,
+        deadlocked: bool = False,
     ) -> RunScheduler:
         """Rebuild a run from persisted task instances, for executors that keep state in a DB.
 
         ``snapshot`` maps task_id to (state, try number, retry due time or None). A try that was
         dispatched but not yet reported (queued or running) holds its slot, so both map to
-        ``running``. Everything else (counters, pending skips, the ready queue) is derived.
+        ``running``. Everything else (counters, pending skips, the ready queue) is derived,
+        except ``deadlocked``, which is history: pass back what ``run.deadlocked`` said.
         """
         run = cls(compiled, scenario, recorder)
+        run.deadlocked = deadlocked
         c = compiled
         for tid, (state, try_no, retry_at) in snapshot.items():
             i = c.index[tid]
@@ -166,6 +175,8 @@ class RunScheduler:
                 run.state[i] = NONE  # re-decided by the first pass, then queued for a slot
             elif state is UP_FOR_RETRY:
                 heapq.heappush(run.retry_due, (retry_at or 0.0, i))
+            if state is RUNNING or state is UP_FOR_RETRY:
+                run._activate(i)
         for i, st in enumerate(run.state):
             if st in FINISHED:
                 run.finished += 1
@@ -243,6 +254,8 @@ class RunScheduler:
         old = self.state[i]
         self.state[i] = new
         self.rec.add(t, i, self.tries[i], old, new, reason, arg)
+        self.in_active[i] = 0
+        self.pending_skip.pop(i, None)
         if old is RUNNING:
             self._release(i)
         if old in FINISHED:  # upstream_failed overwritten by a skip: move the count
@@ -279,10 +292,16 @@ class RunScheduler:
             return self.n_f
         return self.n_u
 
+    def _activate(self, i: int) -> None:
+        if not self.in_active[i]:
+            self.in_active[i] = 1
+            heapq.heappush(self.active, i)
+
     def _schedule(self, i: int, t: float, reason: Reason, arg: int) -> None:
         self.rec.add(t, i, self.tries[i], self.state[i], SCHEDULED, reason, arg)
         self.state[i] = SCHEDULED
         self.retry_ready[i] = 0
+        self._activate(i)
         if self.limited:
             heap = self.pool_heaps.setdefault(self.c.pool[i], [])
             heapq.heappush(heap, (-self.priority[i], i))  # type: ignore[index]
@@ -299,10 +318,12 @@ class RunScheduler:
 
     def settle(self, t: float) -> None:
         """Apply scheduler passes at time ``t`` until nothing changes."""
+        if self.deadlocked:
+            return
         while True:
             while self.dirty:
                 self._pass(t)
-            if not self._skip_pending(t):
+            if self.finished == self.c.size or not self._walk(t):
                 return
 
     def _pass(self, t: float) -> None:
@@ -314,15 +335,24 @@ class RunScheduler:
         for i in candidates:
             self.in_dirty[i] = 0
             st = state[i]
-            if st is NONE or (st is UP_FOR_RETRY and retry_ready[i]):
+            # up_for_retry tasks are re-judged in every pass (an upstream_failed upstream may
+            # since have been overwritten by a skip); they start again only once their delay
+            # is over.
+            if st is NONE or st is UP_FOR_RETRY:
                 n = len(up[i])
                 if n == 0:
-                    decisions.append((i, RUN, Reason.ROOT, 0))
+                    d, reason, arg = RUN, Reason.ROOT, 0
+                else:
+                    s, k, f, u = n_s[i], n_k[i], n_f[i], n_u[i]
+                    d, reason, arg = (
+                        rule_fn[i](n, s, k, f, u),
+                        Reason.RULE_MET,
+                        pack_counts(s, k, f, u),
+                    )
+                if d == RUN and st is UP_FOR_RETRY and not retry_ready[i]:
                     continue
-                s, k, f, u = n_s[i], n_k[i], n_f[i], n_u[i]
-                d = rule_fn[i](n, s, k, f, u)
                 if d:
-                    decisions.append((i, d, Reason.RULE_MET, pack_counts(s, k, f, u)))
+                    decisions.append((i, d, reason, arg))
         # Decisions land after the whole pass: a task decided now is seen by the next pass.
         for i, d, reason, arg in decisions:
             if d == RUN:
@@ -336,21 +366,63 @@ class RunScheduler:
             else:
                 self._finish(i, UPSTREAM_FAILED, t, Reason.RULE_UPSTREAM_FAILED, arg)
 
-    def _skip_pending(self, t: float) -> bool:
-        """Airflow re-checks unfinished tasks whose skipping parent decided to skip them when
-        nothing else is ready; this catches tasks that were running when the decision landed."""
-        if not self.pending_skip:
+    def _walk(self, t: float) -> bool:
+        """Airflow's check when a pass decided nothing (``DagRun._are_premature_tis``).
+
+        It judges unfinished tasks in task_id order on the upstream states of the pass, and
+        stops at the first whose dependencies are met. On the way it skips a task whose
+        branch / short-circuit / latest-only parent left it out (even a running one), and
+        re-applies trigger rules to tasks that already started. Finding nothing runnable, it
+        marks the run failed ("task deadlock") unless a rule change finished every task.
+        Tasks in state none are left out: the pass just judged them and they wait.
+        Returns whether it changed anything (then the passes go on).
+        """
+        c, active = self.c, self.active
+        n_s, n_k, n_f, n_u = self.n_s, self.n_k, self.n_f, self.n_u
+        changes = []
+        rule_changed = runnable = False
+        seen: list[int] = []
+        while active:
+            i = heapq.heappop(active)
+            if not self.in_active[i] or (seen and seen[-1] == i):
+                continue
+            seen.append(i)
+            n = len(c.up[i])
+            met = True
+            if i in self.pending_skip:
+                changes.append((i, SKIPPED, Reason.SKIPPED_WHILE_RUNNING, self.pending_skip[i]))
+                met = False
+            elif n and c.rule[i] is not TriggerRule.ALWAYS:
+                s, k, f, u = n_s[i], n_k[i], n_f[i], n_u[i]
+                d = c.rule_fn[i](n, s, k, f, u)
+                if d == SKIP or d == UPSTREAM_FAILED:
+                    new = SKIPPED if d == SKIP else UPSTREAM_FAILED
+                    why = Reason.RULE_SKIP if d == SKIP else Reason.RULE_UPSTREAM_FAILED
+                    changes.append((i, new, why, pack_counts(s, k, f, u)))
+                    rule_changed = True
+                    met = False
+                elif d != RUN:
+                    met = False
+            if met:
+                runnable = True
+                break
+        for i in seen:
+            heapq.heappush(active, i)
+        for i, new, reason, arg in changes:
+            self._finish(i, new, t, reason, arg)
+        if not runnable and not (rule_changed and self.finished == c.size):
+            # Airflow recounts unfinished tasks only after a trigger-rule change; otherwise the
+            # tasks it just skipped still count, and the run is failed as deadlocked.
+            self.deadlocked = True
             return False
-        hit = [(i, p) for i, p in self.pending_skip.items() if self.state[i] not in FINISHED]
-        self.pending_skip.clear()
-        for i, parent in sorted(hit):
-            self._finish(i, SKIPPED, t, Reason.SKIPPED_WHILE_RUNNING, parent)
-        return bool(hit)
+        return bool(changes)
 
     # ----------------------------------------------------------------- starting tries
 
     def start_ready(self, t: float) -> list[int]:
         """Start the scheduled tasks that slots allow, highest priority first."""
+        if self.deadlocked:
+            return []
         started = self._pick_limited() if self.limited else self._pick_all()
         state, rec, tries = self.state, self.rec, self.tries
         for i in started:
@@ -440,6 +512,8 @@ class RunScheduler:
                 self._mark_dirty(i)
 
     def next_retry_time(self) -> float | None:
+        if self.deadlocked:
+            return None  # the scheduler no longer looks at the run
         due = self.retry_due
         while due and self.state[due[0][1]] is not UP_FOR_RETRY:
             heapq.heappop(due)
@@ -539,7 +613,7 @@ class RunScheduler:
         """Airflow's rule from the leaves, once nothing can change any more."""
         if self.cancelled:
             return RunState.CANCELLED
-        if not self.all_finished:
+        if self.deadlocked or not self.all_finished:
             return RunState.FAILED  # deadlock: what is left can never run
         state = self.state
         if any(state[i] is FAILED or state[i] is UPSTREAM_FAILED for i in self.c.leaves):

@@ -4,7 +4,7 @@ Each file in airflow_cases/ is in the conformance corpus's format. A case where 
 known to disagree with Airflow carries ``engine_disagreement`` (what differs and which Airflow
 code decides it) and ``engine_disagrees_on`` (the checks it fails: ``final_states``, ``tries``);
 those tests are strict xfails, so fixing the rule turns them into failures that ask for the
-fields to be removed.
+fields to be removed. ``covers`` says which Airflow mechanism a case was made for.
 """
 
 import json

@@ -6,6 +6,13 @@ from .conftest import conformance_cases, run
 
 CASES = conformance_cases()
 
+# The corpus's run state where its harness went on updating a run that Airflow had already
+# marked failed as deadlocked; Airflow's scheduler never examines a finished run again
+# (DagRun.get_running_dag_runs_to_examine). Real Airflow, driven as the scheduler does, gives
+# this: tests/engine/airflow_cases/deadlock_after_skip_while_running_branch.json.
+# Task states are unaffected and agree with the corpus.
+RUN_STATE_AS_AIRFLOW_SCHEDULES = {"timing_always_running_when_branch_skips": "failed"}
+
 
 def test_the_conformance_corpus_is_there():
     assert len(CASES) >= 478
@@ -16,7 +23,8 @@ def test_final_states_match_airflow(case):
     trace = run(case["dag"], case["scenario"])
     expected = {k: (v or "none") for k, v in case["expected"].items()}
     assert trace.states == expected
-    assert trace.run_state.value == case["run"]["dag_run_state"]
+    expected_run = RUN_STATE_AS_AIRFLOW_SCHEDULES.get(case["name"], case["run"]["dag_run_state"])
+    assert trace.run_state.value == expected_run
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

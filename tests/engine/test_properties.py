@@ -63,11 +63,16 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 @FAST
 @given(dags_and_scenarios())
-def test_every_task_ends_in_a_terminal_state(case):
+def test_every_task_ends_in_a_terminal_state_unless_the_run_deadlocked(case):
     doc, scenario, _ = case
     trace = run(doc, scenario)
-    assert set(trace.states.values()) <= TERMINAL
-    assert trace.run_state.value in ("success", "failed")
+    if trace.run.deadlocked:
+        # Airflow fails the run and schedules nothing more: waiting tasks stay `none`.
+        assert trace.run_state.value == "failed"
+        assert set(trace.states.values()) <= TERMINAL | {"none"}
+    else:
+        assert set(trace.states.values()) <= TERMINAL
+        assert trace.run_state.value in ("success", "failed")
 
 
 @FAST

@@ -28,7 +28,7 @@ def step_with_restore(case: dict) -> dict[str, str]:
         snapshot = {c.ids[i]: (run.state[i], run.tries[i], None) for i in range(c.size)}
         for due, i in run.retry_due:
             snapshot[c.ids[i]] = (run.state[i], run.tries[i], due)
-        run = RunScheduler.restore(c, scenario, snapshot)
+        run = RunScheduler.restore(c, scenario, snapshot, deadlocked=run.deadlocked)
         ending = []
         while in_flight and in_flight[0][0] <= t:
             ending.append(heapq.heappop(in_flight))
