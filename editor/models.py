@@ -103,6 +103,9 @@ class Run(models.Model):
     # Live runs: when the next scheduling step is due (a try's end or a retry), in wall time.
     # The periodic sweep requeues runs left past it, e.g. because their worker died.
     wake_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Live runs: Airflow found nothing runnable and failed the run; nothing more is scheduled
+    # (tries in flight still end). History the engine cannot derive from task states.
+    deadlocked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
