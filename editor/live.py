@@ -69,11 +69,17 @@ class Step:
     final_state: str | None = None  # the run's state when this step ended it
     waits_for_retry: bool = False  # nothing in flight; next_due is a retry falling due
     played_to: float = 0.0  # every try ending at or before this has been applied
+    deadlocked: bool = False  # the engine failed the run in this step: nothing more starts
     run_key: str = ""  # names this run (not another with a reused id) in shared caches
 
     @property
     def empty(self) -> bool:
-        return not self.began and not self.transitions and self.final_state is None
+        return (
+            not self.began
+            and not self.transitions
+            and self.final_state is None
+            and not self.deadlocked
+        )
 
 
 class LiveRun:
@@ -98,8 +104,10 @@ class LiveRun:
         scenario: engine.Scenario,
         rows: list[tuple[str, str, int, float | None, float | None]],
         begun: bool,
+        deadlocked: bool = False,
     ) -> LiveRun:
-        """Rebuild from TaskInstance rows (task_id, state, try_number, start, end)."""
+        """Rebuild from TaskInstance rows (task_id, state, try_number, start, end) and the
+        run's deadlock flag (history, not derivable from the rows)."""
         c = compiled
         snapshot: dict[str, tuple[EngineState, int, float | None]] = {}
         in_flight = []
@@ -114,7 +122,8 @@ class LiveRun:
             table[i] = (state, try_number, start, end)
             if is_open(table[i]):
                 in_flight.append((round(start + c.duration[i], 9), i, try_number))
-        live = cls(c, RunScheduler.restore(c, scenario, snapshot), begun)
+        scheduler = RunScheduler.restore(c, scenario, snapshot, deadlocked=deadlocked)
+        live = cls(c, scheduler, begun)
         heapq.heapify(in_flight)
         live.in_flight = in_flight
         live.rows = table
@@ -131,6 +140,7 @@ class LiveRun:
         run = self.run
         step = Step(run_id, sim_time=self.clock)
         n0 = len(run.rec)
+        was_deadlocked = run.deadlocked
         if not self.begun:
             self.begun = step.began = True
             run.settle(0.0)
@@ -155,6 +165,7 @@ class LiveRun:
                 run.release_due_retries(t)
                 run.settle(t)
                 self._start(t)
+        step.deadlocked = run.deadlocked and not was_deadlocked
         step.played_to = step.sim_time if until is None else max(until, step.sim_time)
         if self.in_flight:
             step.next_due = self.in_flight[0][0]

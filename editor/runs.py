@@ -316,7 +316,7 @@ def advance_live_run(
                     run.task_instances.values_list("task_id", "state", "try_number", "start", "end")
                 )
                 begun = run.state != RunState.QUEUED
-                state = live.LiveRun.from_rows(compiled, scenario, rows, begun)
+                state = live.LiveRun.from_rows(compiled, scenario, rows, begun, run.deadlocked)
             step = state.step(run.pk, until)
             step.run_key = live.run_key(run)
             if not step.empty:
@@ -351,7 +351,10 @@ def _write_step(run: Run, step: live.Step) -> None:
     if step.final_state is None:
         ahead = max(0.0, step.next_due - step.sim_time) / run.speed
         wake_at = now + timedelta(seconds=ahead)
-    _append_events(run, events, wall_time=now, locked=True, wake_at=wake_at)
+    changes: dict[str, Any] = {"wake_at": wake_at}
+    if step.deadlocked:
+        changes["deadlocked"] = True
+    _append_events(run, events, wall_time=now, locked=True, **changes)
 
 
 # Task changes per UPDATE: well under every database's limit on query parameters.

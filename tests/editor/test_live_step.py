@@ -281,3 +281,13 @@ def test_a_run_overdue_without_progress_for_the_stall_time_is_ended_failed(owner
     assert states(run) == {"t0": "failed", "t1": "skipped"}
     last = RunEvent.objects.filter(run=run).order_by("-seq").first()
     assert "no progress" in last.reason and last.to_state == "failed"
+
+
+def test_a_deadlock_is_kept_with_the_run_so_a_restored_step_starts_nothing(owner):
+    case = next(c for c in CASES if c["name"] == "timing_always_running_when_branch_skips")
+    run = start_live(owner, case["dag"], case["scenario"])
+    drive(run)  # restored from the database at every step
+    run.refresh_from_db()
+    trace = instant(case["dag"], case["scenario"])
+    assert trace.run.deadlocked and run.deadlocked
+    assert run.state == "failed" == trace.run_state.value
