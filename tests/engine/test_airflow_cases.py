@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run
+from .conftest import assert_same_states_as_airflow, assert_same_tries_as_airflow
 
 CASE_DIR = Path(__file__).with_name("airflow_cases")
 CASES = [json.loads(p.read_text()) for p in sorted(CASE_DIR.glob("*.json"))]
@@ -37,26 +37,9 @@ def test_the_airflow_cases_are_there():
 
 @pytest.mark.parametrize("case", params(CASES, "final_states"))
 def test_final_states_match_airflow(case):
-    trace = run(case["dag"], case["scenario"])
-    expected = {k: (v or "none") for k, v in case["expected"].items()}
-    assert trace.states == expected
-    assert trace.run_state.value == case["run"]["dag_run_state"]
+    assert_same_states_as_airflow(case)
 
 
 @pytest.mark.parametrize("case", params(CASES, "tries"))
 def test_tries_and_their_end_times_match_airflow(case):
-    trace = run(case["dag"], case["scenario"])
-    tries = {tid: 0 for tid in trace.states}
-    for t in trace.tries():
-        tries[t["task_id"]] = max(tries[t["task_id"]], t["try_number"])
-    assert tries == case["tries"]
-    durations = {t["task_id"]: t.get("duration_s", 1) for t in case["dag"]["tasks"]}
-    # A try skipped under it (it was running when its parent's skip was re-checked) has no end.
-    ended = sorted(
-        [t["end"], t["task_id"], t["try_number"], t["state"]]
-        for t in trace.tries()
-        if t["state"] in ("success", "failed", "skipped", "up_for_retry")
-        and not (t["state"] == "skipped" and t["end"] < t["start"] + durations[t["task_id"]])
-    )
-    airflow = sorted(o for o in case["order"] if not str(o[3]).startswith("not run"))
-    assert ended == airflow
+    assert_same_tries_as_airflow(case)
