@@ -8,9 +8,11 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type NodeChange,
+  type ReactFlowState,
 } from "@xyflow/react";
 import {
   memo,
@@ -31,14 +33,17 @@ import {
   type Graph,
   type TaskNode,
 } from "../graph/model";
+import { isOverview } from "../graph/lod";
 import { STATE_COLOURS } from "../graph/states";
 import { useStoreVersion } from "../state/keyedStore";
 import { runStates } from "../state/stores";
 import type { Operator, Problem } from "../types";
+import { EdgeOverview } from "./EdgeOverview";
 import { edgeTypes } from "./edges";
 import { Legend } from "./Legend";
 import { nodeTypes } from "./nodes";
 import { OPERATOR_DRAG_TYPE } from "./Palette";
+import { useOverviewStates } from "./useOverviewStates";
 
 interface Props {
   ref?: Ref<HTMLDivElement>;
@@ -53,6 +58,8 @@ interface Props {
 
 const defaultEdgeOptions = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 } };
 const proOptions = { hideAttribution: false };
+const NO_EDGES: FlowEdge[] = [];
+const zoomedOut = (s: ReactFlowState) => isOverview(s.transform[2]);
 
 /** Follows `value`, changing at most once per `ms` (the last change always arrives). */
 function useThrottled<T>(value: T, ms: number): T {
@@ -103,6 +110,9 @@ function CanvasComponent({
   // hand React Flow new edge objects 60 times a second.
   const dataEdges = useMemo(() => xcomEdges(graph.nodes), [signature]);
   const edges = useMemo<FlowEdge[]>(() => [...graph.edges, ...dataEdges], [graph.edges, dataEdges]);
+  // Zoomed out, React Flow gets no edges: EdgeOverview draws them all as a few SVG paths, and
+  // task boxes get their run states from useOverviewStates. Zooming in brings both back.
+  const overview = useStore(zoomedOut);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<TaskNode>[]) => {
@@ -140,6 +150,7 @@ function CanvasComponent({
   const moving = useRef<HTMLDivElement | null>(null);
   const onMoveStart = useCallback(() => moving.current?.classList.add("moving"), []);
   const onMoveEnd = useCallback(() => moving.current?.classList.remove("moving"), []);
+  useOverviewStates(moving);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(OPERATOR_DRAG_TYPE)) {
@@ -174,7 +185,7 @@ function CanvasComponent({
     >
       <ReactFlow<TaskNode, FlowEdge>
         nodes={graph.nodes}
-        edges={edges}
+        edges={overview ? NO_EDGES : edges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         defaultEdgeOptions={defaultEdgeOptions}
@@ -188,11 +199,12 @@ function CanvasComponent({
         onMoveStart={onMoveStart}
         onMoveEnd={onMoveEnd}
         deleteKeyCode={null}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={!overview}
         minZoom={0.02}
         maxZoom={2}
         proOptions={proOptions}
       >
+        {overview ? <EdgeOverview nodes={graph.nodes} edges={edges} /> : null}
         <Background gap={24} />
         <Controls />
         <StateMiniMap />
