@@ -13,7 +13,9 @@ import pytest
 from .liveapp import ARTIFACTS, CHROMIUM, chromium, ensure_bundle, log_in, running_app
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this thread while it is
+# open, and later test packages (tests/live) call asyncio.run(); stop it when these tests end.
+@pytest.fixture(scope="package")
 def live_app(tmp_path_factory):
     try:
         ensure_bundle()
@@ -23,7 +25,7 @@ def live_app(tmp_path_factory):
         yield app
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
