@@ -61,28 +61,32 @@ const proOptions = { hideAttribution: false };
 const NO_EDGES: FlowEdge[] = [];
 const zoomedOut = (s: ReactFlowState) => isOverview(s.transform[2]);
 
-/** Follows `value`, changing at most once per `ms` (the last change always arrives). */
-function useThrottled<T>(value: T, ms: number): T {
+/**
+ * Follows `value`, changing at most once per `ms` (the last change always arrives), and never
+ * sooner than `lag` after a change, so its re-render never shares a frame with the change itself.
+ */
+function useThrottled<T>(value: T, ms: number, lag: number): T {
   const [shown, setShown] = useState(value);
   const last = useRef(0);
   useEffect(() => {
-    const wait = Math.max(0, last.current + ms - performance.now());
+    const wait = Math.max(lag, last.current + ms - performance.now());
     const timer = setTimeout(() => {
       last.current = performance.now();
       setShown(value);
     }, wait);
     return () => clearTimeout(timer);
-  }, [value, ms]);
+  }, [value, ms, lag]);
   return shown;
 }
 
 /**
  * The minimap coloured by run state; only it re-renders when states change, not the canvas,
  * and at most four times a second: redrawing 1,000 minimap boxes for every websocket frame
- * would cost more than the nodes on screen.
+ * would cost more than the nodes on screen. It follows a change a tenth of a second later, after
+ * the canvas has painted it.
  */
 function StateMiniMap() {
-  const version = useThrottled(useStoreVersion(runStates), 250);
+  const version = useThrottled(useStoreVersion(runStates), 250, 100);
   const nodeColor = useCallback(
     (node: TaskNode) => {
       const state = runStates.get(node.id);
