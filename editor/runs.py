@@ -234,7 +234,12 @@ def _latest_sim_time(run: Run) -> float:
 
 
 def _append_events(
-    run: Run, events: list[dict[str, Any]], wall_time=None, locked: bool = False, **run_changes
+    run: Run,
+    events: list[dict[str, Any]],
+    wall_time=None,
+    locked: bool = False,
+    wait_sent: bool = True,
+    **run_changes,
 ) -> int:
     """Append `events` to the run's log with the next seq numbers. Call inside a transaction.
     Returns the first seq written (0 if none).
@@ -270,7 +275,7 @@ def _append_events(
                            "sim_time": e["sim_time"], "wall_time": wall})
             for i, e in enumerate(events)
         ]  # fmt: skip
-        transaction.on_commit(lambda: stream.broadcast(run_id, first, items))
+        transaction.on_commit(lambda: stream.broadcast(run_id, first, items, wait_sent))
     return first
 
 
@@ -369,6 +374,8 @@ def advance_live_run(
             transaction.on_commit(lambda: live.mark_played(step.run_key, step.played_to))
             if not step.empty:
                 transaction.on_commit(lambda: _executor().after_step(run_id, speed, step, seq))
+                # The broadcast went out first; the next tries were dispatched meanwhile.
+                transaction.on_commit(stream.wait_sent)
     except BaseException:
         live.forget(run_id)
         raise
@@ -397,7 +404,8 @@ def _write_step(run: Run, step: live.Step) -> None:
     changes: dict[str, Any] = {"wake_at": wake_at}
     if step.deadlocked:
         changes["deadlocked"] = True
-    _append_events(run, events, wall_time=now, locked=True, **changes)
+    # The step's last commit hook waits for the broadcast (advance_live_run).
+    _append_events(run, events, wall_time=now, locked=True, wait_sent=False, **changes)
 
 
 # Task changes per UPDATE: well under every database's limit on query parameters.

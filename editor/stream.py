@@ -43,11 +43,13 @@ def events_frame(items: list[str]) -> str:
     return '{"type":"events","events":[' + ",".join(items) + "]}"
 
 
-def broadcast(run_id: int, first_seq: int, items: list[str]) -> None:
+def broadcast(run_id: int, first_seq: int, items: list[str], wait: bool = True) -> None:
     """Send events ``first_seq``, ``first_seq + 1``, ... to the run's group.
 
     Call after the transaction that wrote them has committed (``transaction.on_commit``), so a
-    consumer that reads the log on hearing of them finds them there.
+    consumer that reads the log on hearing of them finds them there. With ``wait=False`` the
+    caller goes on at once and calls ``wait_sent()`` later: a live step dispatches its next
+    tries while the broadcast is on its way.
     """
     if not items:
         return
@@ -61,7 +63,12 @@ def broadcast(run_id: int, first_seq: int, items: list[str]) -> None:
         }
         for n in range(0, len(items), FRAME_EVENTS)
     ]
-    _sender().submit(group, messages)
+    _sender().submit(group, messages, wait)
+
+
+def wait_sent() -> None:
+    """Wait (briefly) for the broadcasts this thread sent with ``wait=False``."""
+    _sender().wait_sent()
 
 
 def bind_server_loop() -> None:
@@ -92,18 +99,34 @@ class _Sender:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.unsent = threading.local()  # this thread's broadcasts not waited for yet
 
-    def submit(self, group: str, messages: list[dict[str, Any]]) -> None:
+    def submit(self, group: str, messages: list[dict[str, Any]], wait: bool = True) -> None:
         with self.lock:
             loop = self._loop()
         if loop is None:
             return
         sent = asyncio.run_coroutine_threadsafe(self._send(group, messages), loop)
-        if not _on_loop(loop):
-            try:
-                sent.result(timeout=self.WAIT_S + 0.01 * len(messages))
-            except Exception:
-                log.warning("broadcast to %s is slow or failed; consumers will catch up", group)
+        if _on_loop(loop):
+            return
+        if not wait:
+            if not hasattr(self.unsent, "futures"):
+                self.unsent.futures = []
+            self.unsent.futures.append((sent, group, len(messages)))
+            return
+        self._wait(sent, group, len(messages))
+
+    def wait_sent(self) -> None:
+        futures = getattr(self.unsent, "futures", None) or []
+        self.unsent.futures = []
+        for sent, group, count in futures:
+            self._wait(sent, group, count)
+
+    def _wait(self, sent, group: str, count: int) -> None:
+        try:
+            sent.result(timeout=self.WAIT_S + 0.01 * count)
+        except Exception:
+            log.warning("broadcast to %s is slow or failed; consumers will catch up", group)
 
     @staticmethod
     def _loop() -> asyncio.AbstractEventLoop | None:
