@@ -60,14 +60,6 @@ class InvalidDocument(ValueError):
         super().__init__(first + more)
 
 
-def errors(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if p.is_error]
-
-
-def warnings(problems: Iterable[Problem]) -> list[Problem]:
-    return [p for p in problems if not p.is_error]
-
-
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean `x`?)' for the closest choice, or '' when nothing is close."""
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)

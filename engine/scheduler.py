@@ -41,6 +41,11 @@ SKIPPED = TaskState.SKIPPED
 UPSTREAM_FAILED = TaskState.UPSTREAM_FAILED
 
 STATE_CODES: tuple[TaskState, ...] = tuple(TaskState)
+SKIP_REASONS = {
+    Operator.BRANCH: Reason.SKIPPED_BY_BRANCH,
+    Operator.SHORT_CIRCUIT: Reason.SKIPPED_BY_SHORT_CIRCUIT,
+    Operator.LATEST_ONLY: Reason.SKIPPED_BY_LATEST_ONLY,
+}
 _CODE = {s: n for n, s in enumerate(STATE_CODES)}
 
 
@@ -97,9 +102,6 @@ class Recorder:
             self.arg[e],
         )
 
-    def task(self, e: int) -> int:
-        return self.packed[e] >> 26
-
     def reason(self, e: int) -> Reason:
         return Reason(self.packed[e] & 31)
 
@@ -135,7 +137,6 @@ class RunScheduler:
         self.deadlocked = False
         self.descendants_skipped = bytearray(n)
         self.finished = 0
-        self.started_at: list[float] = [0.0] * n
         self.cancelled = False
         self._compile_outcomes(scenario)
         self.latest = is_latest_run(c.dag.schedule, scenario.logical_date, scenario.now)
@@ -190,16 +191,8 @@ class RunScheduler:
 
     def _rederive_pending_skips(self, i: int) -> None:
         # The decision of a finished skipping task still applies to its running direct children.
-        c = self.c
-        op = c.operator[i]
-        if op is Operator.BRANCH:
-            targets = set(self._not_followed(i))
-        elif op is Operator.SHORT_CIRCUIT:
-            targets = set() if self.outcome[i].short_circuit else set(c.down[i])
-        else:
-            targets = set() if self.latest else set(c.down[i])
-        for d in c.down[i]:
-            if d in targets and self.state[d] is RUNNING:
+        for d in self._left_out(i):
+            if self.state[d] is RUNNING:
                 self.pending_skip[d] = i
 
     # ----------------------------------------------------------------- set-up
@@ -429,7 +422,6 @@ class RunScheduler:
             tries[i] += 1
             rec.add(t, i, tries[i], SCHEDULED, RUNNING, Reason.STARTED, tries[i])
             state[i] = RUNNING
-            self.started_at[i] = t
         self.running += len(started)
         return started
 
@@ -521,26 +513,28 @@ class RunScheduler:
 
     # ----------------------------------------------------------------- skipping operators
 
-    def _skip_after(self, i: int, t: float) -> None:
+    def _left_out(self, i: int) -> list[int]:
+        """The direct downstream tasks that skipping task ``i``'s decision leaves out (what
+        Airflow records in XCom and ``NotPreviouslySkippedDep`` reads back)."""
         c = self.c
         op = c.operator[i]
         if op is Operator.BRANCH:
-            targets = self._not_followed(i)
-            reason = Reason.SKIPPED_BY_BRANCH
-        elif op is Operator.SHORT_CIRCUIT:
-            if self.outcome[i].short_circuit:
-                return
-            reason = Reason.SKIPPED_BY_SHORT_CIRCUIT
-            if c.ignore_downstream[i]:
-                targets = self._descendants_for_skip(i)
-            else:
-                targets = list(c.down[i])
-        else:  # latest_only
-            if self.latest:
-                return
-            targets = list(c.down[i])
-            reason = Reason.SKIPPED_BY_LATEST_ONLY
-        direct = set(c.down[i])
+            return self._not_followed(i)
+        if op is Operator.SHORT_CIRCUIT:
+            return [] if self.outcome[i].short_circuit else list(c.down[i])
+        return [] if self.latest else list(c.down[i])
+
+    def _skip_after(self, i: int, t: float) -> None:
+        left_out = self._left_out(i)
+        if not left_out:
+            return
+        c = self.c
+        op = c.operator[i]
+        targets = left_out
+        if op is Operator.SHORT_CIRCUIT and c.ignore_downstream[i]:
+            targets = self._descendants_for_skip(i)
+        reason = SKIP_REASONS[op]
+        direct = set(left_out)
         state = self.state
         for d in targets:
             st = state[d]
