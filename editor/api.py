@@ -313,13 +313,9 @@ class ValidateView(APIView):
         serializer = ValidateRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = serializer.validated_data["document"]
-        if not isinstance(document, dict):
-            raise ValidationError({"document": "The DAG document must be a JSON object."})
         problems = list(engine.validate_dag(document))
         scenario = serializer.validated_data.get("scenario")
         if scenario is not None and not any(p.is_error for p in problems):
-            if not isinstance(scenario, dict):
-                raise ValidationError({"scenario": "A scenario must be a JSON object."})
             problems += engine.validate_scenario(document, scenario)
         errors = [p.to_dict() for p in problems if p.is_error]
         warnings = [p.to_dict() for p in problems if not p.is_error]
@@ -363,8 +359,6 @@ class LayoutView(APIView):
         serializer = LayoutRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = serializer.validated_data["document"]
-        if not isinstance(document, dict):
-            raise ValidationError({"document": "The DAG document must be a JSON object."})
         errors = [p for p in engine.validate_dag(document) if p.is_error]
         if errors:
             raise engine.InvalidDocument(errors)

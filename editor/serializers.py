@@ -141,9 +141,20 @@ class RunEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def json_object(what: str):
+    """A validator refusing JSON that is not an object, naming what was expected."""
+
+    def check(value):
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(f"{what} must be a JSON object.")
+        return value
+
+    return check
+
+
 class ValidateRequestSerializer(serializers.Serializer):
-    document = serializers.JSONField()
-    scenario = serializers.JSONField(required=False)
+    document = serializers.JSONField(validators=[json_object("The DAG document")])
+    scenario = serializers.JSONField(required=False, validators=[json_object("A scenario")])
 
 
 class ProblemLocationSerializer(serializers.Serializer):
@@ -181,7 +192,7 @@ class ImportResultSerializer(serializers.Serializer):
 
 
 class LayoutRequestSerializer(serializers.Serializer):
-    document = serializers.JSONField()
+    document = serializers.JSONField(validators=[json_object("The DAG document")])
 
 
 class PositionSerializer(serializers.Serializer):
