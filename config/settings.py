@@ -119,17 +119,21 @@ else:
 
 # --- Channels: live run events reach browsers through the channel layer.
 if REDIS_URL:
+    # Pub/sub: a group message is one PUBLISH that Redis pushes to each web server at once
+    # (the list-based RedisChannelLayer takes four round trips and a Lua script per message).
+    # Delivery is at most once; run events don't need more, since every consumer refills a
+    # gap or a quiet spell from the RunEvent log (editor/consumers.py). Pub/sub ignores Redis
+    # database numbers, which is why editor/stream.py names groups after the database.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Room for bursts: a message over capacity is dropped (consumers would then refill
-            # from the RunEvent log, correct but slower).
-            # socket_timeout above channels_redis's 5 s blocking read: redis-py 8 defaults to
-            # 5 s too, and the tie killed idle websocket consumers with a TimeoutError.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            # socket_timeout well above the layer's 0.1 s polling reads, so an idle feed's
+            # connection is never dropped for being quiet; the name tells these connections
+            # apart in Redis's CLIENT LIST.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
-                "capacity": 2000,
-                "expiry": 60,
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 30, "client_name": "dagsim-events"}
+                ]
             },
         }
     }

@@ -13,6 +13,8 @@ without decoding them again.
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -20,6 +22,7 @@ import threading
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +32,24 @@ FRAME_EVENTS = 100
 
 
 def group_name(run_id: int) -> str:
-    """The channel group of one run: every consumer watching it joins this group."""
-    return f"run-{int(run_id)}"
+    """The channel group of one run: every consumer watching it joins this group.
+
+    Named after the database too: Redis pub/sub channels are shared by every database number
+    on the server, so two deployments (or a test suite and a benchmark) on one Redis would
+    otherwise hear each other's run 1.
+    """
+    return f"run-{_this_database()}-{int(run_id)}"
+
+
+def database_key(database: dict) -> str:
+    """A short name for the database a settings.DATABASES entry points at."""
+    where = "|".join(str(database.get(k) or "") for k in ("ENGINE", "HOST", "PORT", "NAME"))
+    return hashlib.sha256(where.encode()).hexdigest()[:12]
+
+
+@functools.cache
+def _this_database() -> str:
+    return database_key(settings.DATABASES["default"])
 
 
 def encode(event: dict[str, Any]) -> str:

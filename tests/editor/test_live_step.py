@@ -291,3 +291,16 @@ def test_a_deadlock_is_kept_with_the_run_so_a_restored_step_starts_nothing(owner
     trace = instant(case["dag"], case["scenario"])
     assert trace.run.deadlocked and run.deadlocked
     assert run.state == "failed" == trace.run_state.value
+
+
+def test_run_groups_are_named_after_the_database_so_deployments_sharing_redis_stay_apart(
+    settings,
+):
+    from editor import stream
+
+    here = settings.DATABASES["default"]
+    assert stream.database_key(here) != stream.database_key({**here, "NAME": "elsewhere"})
+    assert stream.database_key(here) != stream.database_key({**here, "HOST": "db2"})
+    name = stream.group_name(1)
+    assert name == f"run-{stream.database_key(here)}-1"
+    assert len(name) < 100  # Channels' limit on group names

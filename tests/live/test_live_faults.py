@@ -202,3 +202,35 @@ def test_a_run_whose_messages_were_lost_is_requeued_by_the_sweep(celery_stack):
     stack.celery.start()
     client.wait_finished(api, [run_id], timeout=60)
     assert final_states(client.task_states(api, run_id)) == instant_states(case)
+
+
+def test_events_the_channel_layer_drops_are_refilled_from_the_log(celery_stack):
+    """Redis pub/sub delivers at most once: cut the channel layer's connections (the web
+    server's subscription and the worker's publishers) again and again during a run, and a
+    watcher still gets every event, in order, from the log."""
+    import redis
+
+    stack = celery_stack
+    case = next(c for c in CASES if c["name"] == "random_0003")
+    api = stack.api(stack.server)
+    dag_pk = client.create_dag(api, {**as_own_dag(case), "dag_id": "dropped_notifications"})
+    run_id = client.start_live(api, dag_pk, case["scenario"], makespan(case) / 6.0)
+    admin = redis.Redis.from_url(stack.redis_url)
+    cuts = 0
+
+    def cut_again_and_again() -> None:
+        nonlocal cuts
+        deadline = time.monotonic() + 4.0
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            for c in admin.client_list():
+                if c.get("name") == "dagsim-events":
+                    cuts += admin.client_kill_filter(_id=c["id"])
+
+    cutter = threading.Thread(target=cut_again_and_again, daemon=True)
+    cutter.start()
+    watcher = asyncio.run(client.watch(stack, stack.server, run_id, after=0, timeout=60))
+    cutter.join()
+    assert cuts >= 5  # connections really were cut, while the run was going on
+    assert watcher.events == client.logged_events(api, run_id)
+    assert final_states(client.task_states(api, run_id)) == instant_states(case)
