@@ -16,6 +16,7 @@ one transaction) and the executors (``editor/executors/``) pace the next one.
 from __future__ import annotations
 
 import heapq
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -132,9 +133,13 @@ class LiveRun:
 
     # ----------------------------------------------------------------- the step
 
-    def step(self, run_id: int, until: float | None) -> Step:
+    def step(self, run_id: int, until: float | None, catch_up: float | None = None) -> Step:
         """Play every instant up to ``until`` (simulated seconds); ``None`` plays the next one.
 
+        ``catch_up`` (the run's clock by the wall clock, past ``until`` when the step is late)
+        plays on to the instants the wall clock has reached too, but stops before one that
+        ends a try started in this step: every try keeps its own wake-up (a Celery task), and
+        a late step plays what many late wake-ups would have, in the same order.
         A run that has not begun plays its first instant (time 0) only.
         """
         run = self.run
@@ -147,13 +152,20 @@ class LiveRun:
             self._start(0.0)
         else:
             limit = None if until is None else until + TIME_RESOLUTION
+            reach = limit
+            if limit is not None and catch_up is not None:
+                reach = max(limit, catch_up + TIME_RESOLUTION)
+            first_fresh_end = math.inf  # the earliest end of a try this step started
             played = False
             while True:
                 # As engine.simulate: wake at the next try's end; wait for a retry only when
                 # nothing runs (Airflow starts a retry that fell due mid-run at the next end).
                 t = self.in_flight[0][0] if self.in_flight else run.next_retry_time()
-                if t is None or (limit is None and played) or (limit is not None and t > limit):
+                if t is None or (limit is None and played):
                     break
+                if limit is not None and t > limit:
+                    if t > reach or t >= first_fresh_end - TIME_RESOLUTION:
+                        break
                 played = True
                 step.sim_time = self.clock = t
                 ending = []
@@ -164,11 +176,13 @@ class LiveRun:
                     run.complete_try(i, try_no, t)
                 run.release_due_retries(t)
                 run.settle(t)
-                self._start(t)
+                first_fresh_end = min(first_fresh_end, self._start(t))
         step.deadlocked = run.deadlocked and not was_deadlocked
         step.played_to = step.sim_time if until is None else max(until, step.sim_time)
         if self.in_flight:
             step.next_due = self.in_flight[0][0]
+            # A try not applied yet must not look played (its wake-up would do nothing).
+            step.played_to = min(step.played_to, step.next_due - TIME_RESOLUTION)
         else:
             step.next_due = run.next_retry_time()
             step.waits_for_retry = step.next_due is not None
@@ -182,10 +196,24 @@ class LiveRun:
         self._collect(step, n0)
         return step
 
-    def _start(self, t: float) -> None:
+    def next_due(self) -> float | None:
+        """The next instant to play: the earliest end in flight, else a retry falling due."""
+        return self.in_flight[0][0] if self.in_flight else self.run.next_retry_time()
+
+    def try_open(self, task_id: str, try_number: int) -> bool:
+        """Whether that try is in flight (started, not yet applied), as the rows say."""
+        i = self.c.index.get(task_id)
+        return i is not None and is_open(self.rows[i]) and self.rows[i][1] == try_number
+
+    def _start(self, t: float) -> float:
+        """Start the tries that may start at ``t``; returns the earliest end among them."""
         run, duration = self.run, self.c.duration
+        first_end = math.inf
         for i in run.start_ready(t):
-            heapq.heappush(self.in_flight, (round(t + duration[i], 9), i, run.tries[i]))
+            end = round(t + duration[i], 9)
+            heapq.heappush(self.in_flight, (end, i, run.tries[i]))
+            first_end = min(first_end, end)
+        return first_end
 
     def _collect(self, step: Step, n0: int) -> None:
         """Turn the recorder's new entries into RunEvent fields and per-task row changes."""

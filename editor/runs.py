@@ -322,6 +322,7 @@ def advance_live_run(
     until: float | None = None,
     expected_seq: int | None = None,
     for_try: tuple[str, int] | None = None,
+    catch_up: bool = False,
 ) -> live.Step | None:
     """One scheduling step of a live run, written as one transaction (editor/live.py plays it).
 
@@ -332,6 +333,9 @@ def advance_live_run(
     (the sweep) saw it. ``for_try`` (task id, try number) names the try whose end woke the
     caller: once the lock is held, a try that an earlier step already ended means there is
     nothing to do (tries ending together wake one step each; the first plays them all).
+    ``catch_up`` (the executors' wake-ups) also plays the instants the wall clock has reached
+    since: a step that comes late, as every step does when a fast run outpaces the workers,
+    does the work of the steps that would follow it, and the run keeps to its speed.
     Returns the step, or None if the run is finished, not live, or had nothing to do.
 
     The run's row stays locked until commit, so steps of one run (on any worker) follow one
@@ -351,8 +355,6 @@ def advance_live_run(
                 return None
             if expected_seq is not None and run.last_seq != expected_seq:
                 return None
-            if for_try is not None and not try_in_flight(run_id, *for_try):
-                return None
             try:
                 compiled, scenario = live.compiled_for(run)
             except engine.InvalidDocument as exc:
@@ -365,7 +367,10 @@ def advance_live_run(
                 )
                 begun = run.state != RunState.QUEUED
                 state = live.LiveRun.from_rows(compiled, scenario, rows, begun, run.deadlocked)
-            step = state.step(run.pk, until)
+            if for_try is not None and not state.try_open(*for_try):
+                live.keep(run, run.last_seq, state)  # unchanged: the next step can use it
+                return None
+            step = state.step(run.pk, until, _clock(run, state) if catch_up else None)
             step.run_key = live.run_key(run)
             if not step.empty:
                 _write_step(run, step)
@@ -380,6 +385,16 @@ def advance_live_run(
         live.forget(run_id)
         raise
     return step
+
+
+def _clock(run: Run, state: live.LiveRun) -> float | None:
+    """The run's simulated time by the wall clock, if its next instant is overdue: that
+    instant was due at ``wake_at``, and the run's clock has gone on from there at its speed."""
+    due = state.next_due()
+    if due is None or run.wake_at is None:
+        return None
+    late = (timezone.now() - run.wake_at).total_seconds()
+    return due + late * run.speed if late > 0 else None
 
 
 def _write_step(run: Run, step: live.Step) -> None:
@@ -495,18 +510,6 @@ def claim_overdue_live_runs(grace_s: float, limit: int = 200) -> list[tuple[int,
         mode=RunMode.LIVE, state__in=[RunState.QUEUED, RunState.RUNNING], wake_at__isnull=True
     ).update(wake_at=now)
     return overdue
-
-
-def try_in_flight(run_id: int, task_id: str, try_number: int) -> bool:
-    """Whether the try has not been applied yet: a cheap check before taking the run's lock."""
-    return TaskInstance.objects.filter(
-        run_id=run_id,
-        task_id=task_id,
-        try_number=try_number,
-        start__isnull=False,
-        end__isnull=True,
-        run__state__in=[RunState.QUEUED, RunState.RUNNING],
-    ).exists()
 
 
 def unfinished_live_runs() -> list[tuple[int, int, Any]]:

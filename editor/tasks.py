@@ -28,7 +28,7 @@ LIVE_TASK = {
 @shared_task(name="editor.advance_run", **LIVE_TASK)
 def advance_run(run_id: int, until: float | None = None, expected_seq: int | None = None) -> None:
     """Play the run's instants up to ``until`` (None: start it, or play its next instant)."""
-    runs.advance_live_run(run_id, until, expected_seq)
+    runs.advance_live_run(run_id, until, expected_seq, catch_up=until is not None)
 
 
 @shared_task(name="editor.run_try", **LIVE_TASK)
@@ -38,14 +38,14 @@ def run_try(
     """Try ``try_number`` of ``task_id`` has run its (scaled) duration: apply its outcome,
     with every other try ending by then, and start what follows.
 
-    Tries that end together each have a task; the first plays them all, and the others learn
-    so from the run's played-to mark without touching the database."""
+    Tries that end together (or, when the workers fall behind, by the time one of them is
+    played) each have a task; the first plays them all, and the others learn so from the
+    run's played-to mark without touching the database."""
     if run_key is not None:
         played = live.played(run_key)
         if played is not None and end <= played:
             return
-    if runs.try_in_flight(run_id, task_id, try_number):
-        runs.advance_live_run(run_id, until=end, for_try=(task_id, try_number))
+    runs.advance_live_run(run_id, until=end, for_try=(task_id, try_number), catch_up=True)
 
 
 @shared_task(name="editor.sweep_live_runs", ignore_result=True)

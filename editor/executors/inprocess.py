@@ -132,7 +132,7 @@ class InProcessExecutor:
         # Pool threads keep their database connection between steps (opening one per step
         # would cost more than the step); one that failed is dropped and reopened next time.
         try:
-            advance_live_run(run_id, until, expected_seq)
+            advance_live_run(run_id, until, expected_seq, catch_up=until is not None)
         except (OperationalError, live.StepConflict) as exc:
             connection.close()
             if attempt < MAX_ATTEMPTS:

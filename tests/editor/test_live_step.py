@@ -7,9 +7,11 @@ The real executors, the worker and the websocket are tested in tests/live/.
 
 import heapq
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 import engine
 from editor import dags, live, runs
@@ -161,6 +163,60 @@ def test_a_late_wakeup_plays_every_instant_it_missed(owner):
     assert set(states(run).values()) == {"success"}
     ends = [e for e in task_events(run) if e[4] == "success"]
     assert [(e[0], e[1]) for e in ends] == [(1.0, "t0"), (2.0, "t1"), (3.0, "t2"), (4.0, "t3")]
+
+
+def three_pairs() -> dict:
+    """a -> a2, b -> b2, c -> c2; a, b, c end at 1, 2, 3 and the second ones last 10 s."""
+    tasks, edges = [], []
+    for name, seconds in (("a", 1), ("b", 2), ("c", 3)):
+        tasks += [{"task_id": name, "operator": "python", "duration_s": seconds},
+                  {"task_id": f"{name}2", "operator": "python", "duration_s": 10}]  # fmt: skip
+        edges.append([name, f"{name}2"])
+    return {"format": "dagsim/1", "dag_id": "pairs", "tasks": tasks, "edges": edges}
+
+
+def overdue(run: Run, wall_s: float) -> None:
+    """As if the run's next instant had been due ``wall_s`` seconds ago."""
+    Run.objects.filter(pk=run.pk).update(wake_at=timezone.now() - timedelta(seconds=wall_s))
+
+
+def test_a_late_step_catches_up_with_the_wall_clock_but_not_past_a_try_it_started(owner):
+    run = start_live(owner, three_pairs(), {}, speed=1.0)
+    runs.advance_live_run(run.pk)  # a, b, c start at 0
+    overdue(run, 30.0)  # the wake-up for a's end (1 s) comes 30 s late
+    step = runs.advance_live_run(run.pk, 1.0, for_try=("a", 1), catch_up=True)
+    # The wall clock says 31 s: a, b and c end at 1, 2 and 3, but a2 (started at 1, ending
+    # at 11) has a wake-up of its own, so the step stops before 11.
+    assert [(e["sim_time"], e["task_id"]) for e in step.transitions if e["to_state"] == "success"] \
+        == [(1.0, "a"), (2.0, "b"), (3.0, "c")]  # fmt: skip
+    assert sorted(t[0] for t in step.started) == ["a2", "b2", "c2"]
+    assert states(run) == {"a": "success", "b": "success", "c": "success",
+                           "a2": "running", "b2": "running", "c2": "running"}  # fmt: skip
+    assert 3.0 <= step.played_to < 11.0 and step.next_due == 11.0
+    # b's and c's own wake-ups now find nothing to do.
+    assert runs.advance_live_run(run.pk, 2.0, for_try=("b", 1), catch_up=True) is None
+
+
+def test_a_step_on_time_or_not_catching_up_plays_only_up_to_its_wakeup(owner):
+    run = start_live(owner, three_pairs(), {}, speed=1.0)
+    runs.advance_live_run(run.pk)
+    overdue(run, 30.0)
+    step = runs.advance_live_run(run.pk, 1.0)  # catch_up off: as the hand-driven tests do
+    assert [e["task_id"] for e in step.transitions if e["to_state"] == "success"] == ["a"]
+    overdue(run, 0.0)
+    step = runs.advance_live_run(run.pk, 2.0, catch_up=True)  # on time: nothing more is due
+    assert [e["task_id"] for e in step.transitions if e["to_state"] == "success"] == ["b"]
+
+
+def test_a_zero_second_try_never_looks_played_before_it_is(owner):
+    run = start_live(owner, chain(2, duration_s=0), {}, speed=1.0)
+    step = runs.advance_live_run(run.pk)  # t0 starts at 0 and ends at 0
+    assert step.started == [("t0", 1, 0.0, 0.0)]
+    assert step.played_to < 0.0  # its wake-up must still play it
+    step = runs.advance_live_run(run.pk, 0.0, for_try=("t0", 1), catch_up=True)
+    # Everything ending at or before the wake-up's time is played, t1 (0 s too) included.
+    assert [e["task_id"] for e in step.transitions if e["to_state"] == "success"] == ["t0", "t1"]
+    assert step.final_state == "success"
 
 
 def test_a_row_changed_behind_the_steps_back_fails_the_step_and_writes_nothing(
