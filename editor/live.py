@@ -15,6 +15,7 @@ one transaction) and the executors (``editor/executors/``) pace the next one.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 import threading
@@ -196,6 +197,26 @@ class LiveRun:
         self._collect(step, n0)
         return step
 
+    def replay(self, run_id: int, records: list[dict], seq: int, last_seq: int) -> bool:
+        """Bring this copy of the run, taken at ``seq``, up to ``last_seq`` by replaying the
+        steps other processes wrote since (``records``: the run's ``recent_steps``). The
+        engine is deterministic, so the same state, wake-up time and catch-up time give the
+        same step; each replayed step must match its record's digest. Returns whether it got
+        there (if not, this copy is spoiled and the caller rebuilds from the rows)."""
+        for record in records:
+            if seq == last_seq:
+                break
+            if record["from"] != seq:
+                continue
+            try:
+                step = self.step(run_id, record["until"], record["catch_up"])
+            except StepConflict:
+                return False
+            if digest(step) != record["digest"]:
+                return False
+            seq = record["to"]
+        return seq == last_seq
+
     def next_due(self) -> float | None:
         """The next instant to play: the earliest end in flight, else a retry falling due."""
         return self.in_flight[0][0] if self.in_flight else self.run.next_retry_time()
@@ -285,6 +306,32 @@ class LiveRun:
                 step.started.append((ids[i], try_no, start, round(start + c.duration[i], 9)))
 
 
+# How many steps a run remembers in ``Run.recent_steps``: a process whose copy of the run is
+# older than that rebuilds it from the rows.
+RECENT_STEPS = 8
+
+
+def step_record(step: Step, from_seq: int, to_seq: int, until, catch_up) -> dict:
+    """What a written step leaves in ``Run.recent_steps`` for ``LiveRun.replay``."""
+    return {"from": from_seq, "to": to_seq, "until": until, "catch_up": catch_up,
+            "digest": digest(step)}  # fmt: skip
+
+
+def digest(step: Step) -> str:
+    """A fingerprint of what a step did: every transition, the run's start, end and deadlock.
+
+    Transitions are taken as a set: a scheduler rebuilt from rows may list the changes of one
+    instant in another order than one kept since the run began (ties among equal priorities),
+    and both are right."""
+    changes = sorted(
+        (t["sim_time"], t["task_id"], t["try_number"] or 0, t["from_state"], t["to_state"])
+        for t in step.transitions
+    )
+    h = hashlib.blake2b(digest_size=12)
+    h.update(repr((step.began, step.final_state, step.deadlocked, changes)).encode())
+    return h.hexdigest()
+
+
 # The recorder entries that end a try (complete_try always writes exactly one of them).
 TRY_ENDS = frozenset(
     {
@@ -347,14 +394,20 @@ def compiled_for(run) -> tuple[CompiledDag, engine.Scenario]:
 
 
 def take(run) -> LiveRun | None:
-    """The LiveRun this process kept for ``run``, if the run is still at the same ``last_seq``.
+    """The LiveRun this process kept for ``run``, brought up to the run's ``last_seq``: as it
+    is if nothing happened since, or by replaying the steps other processes wrote meanwhile.
 
     It is removed from the cache while in use, so a step that fails leaves nothing stale behind.
     """
     with _lock:
         kept = _kept.pop(run.pk, None)
-    if kept is not None and kept[0] == (*_identity(run), run.last_seq):
-        return kept[1]
+    if kept is None or kept[0][:2] != _identity(run):
+        return None
+    (*_, seq), live = kept
+    if seq == run.last_seq:
+        return live
+    if seq < run.last_seq and live.replay(run.pk, run.recent_steps or [], seq, run.last_seq):
+        return live
     return None
 
 
@@ -373,17 +426,29 @@ def run_key(run) -> str:
 
 
 # How far each live run has been played, shared by every process through Django's cache (Redis
-# when configured). A hint only: a try ending at or before it needs no step, and one that the
-# hint does not cover is checked against the database as before.
+# when configured), and remembered by the process that played it. A hint only: a try ending at
+# or before it needs no step, and one that the hint does not cover is checked under the run's
+# lock as before.
 _PLAYED_TTL_S = 24 * 3600
+_played_here: OrderedDict[str, float] = OrderedDict()
 
 
 def mark_played(key: str, sim_time: float) -> None:
+    with _lock:
+        _played_here[key] = max(sim_time, _played_here.get(key, sim_time))
+        _played_here.move_to_end(key)
+        while len(_played_here) > _CACHE_SIZE:
+            _played_here.popitem(last=False)
     cache.set(f"dagsim:live:played:{key}", sim_time, _PLAYED_TTL_S)
 
 
-def played(key: str) -> float | None:
-    return cache.get(f"dagsim:live:played:{key}")
+def is_played(key: str, end: float) -> bool:
+    """Whether a try ending at ``end`` has surely been applied already. This process's own
+    mark answers without a round trip when it can (played marks only grow)."""
+    if end <= _played_here.get(key, -math.inf):
+        return True
+    played = cache.get(f"dagsim:live:played:{key}")
+    return played is not None and end <= played
 
 
 def forget(run_id: int) -> None:

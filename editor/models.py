@@ -106,6 +106,10 @@ class Run(models.Model):
     # Live runs: Airflow found nothing runnable and failed the run; nothing more is scheduled
     # (tries in flight still end). History the engine cannot derive from task states.
     deadlocked = models.BooleanField(default=False)
+    # Live runs: what the last few steps played (editor/live.py, ``StepRecord``), so that a
+    # worker process holding the run as it was a few steps ago replays them (checked against
+    # their digests) instead of rebuilding the scheduler from every task instance.
+    recent_steps = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

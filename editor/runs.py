@@ -261,6 +261,8 @@ def _append_events(
         Run.objects.filter(pk=run.pk).update(last_seq=F("last_seq") + len(events), **run_changes)
         last = Run.objects.filter(pk=run.pk).values_list("last_seq", flat=True).get()
     first = last - len(events) + 1
+    # Stamped after the run's UPDATE, just before the rows go in: as close to the commit as
+    # the events' wall time can be.
     stamp = wall_time or timezone.now()
     _insert_events(run.pk, first, stamp, events)
     run.last_seq = last
@@ -350,7 +352,13 @@ def advance_live_run(
         return None  # moved on since the sweep looked: no need to wait for the lock
     try:
         with transaction.atomic():
-            run = Run.objects.select_for_update().filter(pk=run_id, mode=RunMode.LIVE).first()
+            # The document is read only when this process has not compiled the run yet.
+            run = (
+                Run.objects.select_for_update()
+                .filter(pk=run_id, mode=RunMode.LIVE)
+                .defer("document", "scenario", "result")
+                .first()
+            )
             if run is None or run.is_finished:
                 return None
             if expected_seq is not None and run.last_seq != expected_seq:
@@ -370,10 +378,11 @@ def advance_live_run(
             if for_try is not None and not state.try_open(*for_try):
                 live.keep(run, run.last_seq, state)  # unchanged: the next step can use it
                 return None
-            step = state.step(run.pk, until, _clock(run, state) if catch_up else None)
+            clock = _clock(run, state) if catch_up else None
+            step = state.step(run.pk, until, clock)
             step.run_key = live.run_key(run)
             if not step.empty:
-                _write_step(run, step)
+                _write_step(run, step, until, clock)
             seq, speed = run.last_seq, run.speed
             transaction.on_commit(lambda: live.keep(run, seq, state))
             transaction.on_commit(lambda: live.mark_played(step.run_key, step.played_to))
@@ -397,8 +406,9 @@ def _clock(run: Run, state: live.LiveRun) -> float | None:
     return due + late * run.speed if late > 0 else None
 
 
-def _write_step(run: Run, step: live.Step) -> None:
-    """Write a step; the caller holds the run's row lock."""
+def _write_step(run: Run, step: live.Step, until: float | None, clock: float | None) -> None:
+    """Write a step played with ``state.step(run.pk, until, clock)``; the caller holds the
+    run's row lock."""
     events = []
     if step.began:
         events.append(_run_change(RunState.QUEUED, RunState.RUNNING, 0.0, "run started"))
@@ -411,16 +421,17 @@ def _write_step(run: Run, step: live.Step) -> None:
         )
         _set_run_state(run, step.final_state)
         wake_at = None
-    # The events' wall time, as close to the commit as it can be stamped.
     now = timezone.now()
     if step.final_state is None:
         ahead = max(0.0, step.next_due - step.sim_time) / run.speed
         wake_at = now + timedelta(seconds=ahead)
-    changes: dict[str, Any] = {"wake_at": wake_at}
+    record = live.step_record(step, run.last_seq, run.last_seq + len(events), until, clock)
+    recent = [*(run.recent_steps or []), record][-live.RECENT_STEPS :]
+    changes: dict[str, Any] = {"wake_at": wake_at, "recent_steps": recent}
     if step.deadlocked:
         changes["deadlocked"] = True
     # The step's last commit hook waits for the broadcast (advance_live_run).
-    _append_events(run, events, wall_time=now, locked=True, wait_sent=False, **changes)
+    _append_events(run, events, locked=True, wait_sent=False, **changes)
 
 
 # Task changes per UPDATE: well under every database's limit on query parameters.

@@ -121,6 +121,10 @@ class _Sender:
         self.unsent = threading.local()  # this thread's broadcasts not waited for yet
 
     def submit(self, group: str, messages: list[dict[str, Any]], wait: bool = True) -> None:
+        publisher = _publisher()
+        if publisher is not None:
+            publisher.publish(group, messages)
+            return
         with self.lock:
             loop = self._loop()
         if loop is None:
@@ -164,6 +168,56 @@ class _Sender:
                 await layer.group_send(group, message)
             except Exception:  # the log still has the events; consumers refill from it
                 log.exception("could not broadcast run events to %s", group)
+
+
+class _PubSubPublisher:
+    """Publishes group messages of channels_redis's pub/sub layer straight from the calling
+    thread: a PUBLISH of the layer's serialized message on the layer's group channel, which is
+    all its group_send does. It spares the committing thread a hand-over to an event loop
+    thread and back (a worker's next step would otherwise hold the GIL while the broadcast
+    waits). tests/live/test_live_stream.py checks it against the layer's own subscribers."""
+
+    def __init__(self, layer, host: dict, prefix: str) -> None:
+        import redis
+
+        options = dict(host)
+        self.redis = redis.Redis.from_url(options.pop("address"), **options)
+        self.layer = layer
+        self.prefix = prefix
+
+    def publish(self, group: str, messages: list[dict[str, Any]]) -> None:
+        channel = f"{self.prefix}__group__{group}"
+        try:
+            for message in messages:
+                self.redis.publish(channel, self.layer.serialize(message))
+        except Exception:  # the log still has the events; consumers refill from it
+            log.exception("could not broadcast run events to %s", group)
+
+
+_publishers: dict[int, _PubSubPublisher | None] = {}
+
+
+def _publisher() -> _PubSubPublisher | None:
+    """This process's synchronous publisher, if the channel layer is the pub/sub one on a
+    single Redis (several hosts would need the layer's sharding; they take the loop path)."""
+    pid = os.getpid()
+    if pid not in _publishers:
+        from channels_redis.pubsub import RedisPubSubChannelLayer
+
+        layer = get_channel_layer()
+        config = settings.CHANNEL_LAYERS.get("default", {}).get("CONFIG", {})
+        hosts = config.get("hosts") or []
+        publisher = None
+        if (
+            isinstance(layer, RedisPubSubChannelLayer)
+            and len(hosts) == 1
+            and isinstance(hosts[0], dict)
+            and "address" in hosts[0]
+        ):
+            publisher = _PubSubPublisher(layer, hosts[0], config.get("prefix", "asgi"))
+        _publishers.clear()
+        _publishers[pid] = publisher
+    return _publishers[pid]
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:

@@ -41,10 +41,8 @@ def run_try(
     Tries that end together (or, when the workers fall behind, by the time one of them is
     played) each have a task; the first plays them all, and the others learn so from the
     run's played-to mark without touching the database."""
-    if run_key is not None:
-        played = live.played(run_key)
-        if played is not None and end <= played:
-            return
+    if run_key is not None and live.is_played(run_key, end):
+        return
     runs.advance_live_run(run_id, until=end, for_try=(task_id, try_number), catch_up=True)
 
 

@@ -5,8 +5,11 @@ steps ask for, sometimes twice or late, and checks the database against the inst
 The real executors, the worker and the websocket are tested in tests/live/.
 """
 
+import contextlib
 import heapq
+import itertools
 import json
+from collections import OrderedDict
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,7 +39,7 @@ def start_live(owner, document: dict, scenario: dict, speed: float = 1000.0) -> 
     return runs.start_run(dag, scenario, mode=RunMode.LIVE, speed=speed)
 
 
-def drive(run: Run, *, repeat: bool = False, commits=None) -> None:
+def drive(run: Run, *, repeat: bool = False, commits=None, around=None) -> None:
     """Wake the run at every simulated time its steps ask for, as an executor would.
 
     Without ``commits`` every step rebuilds the run from its rows (commit callbacks, which keep
@@ -45,12 +48,15 @@ def drive(run: Run, *, repeat: bool = False, commits=None) -> None:
     """
     pending: list[float] = []
 
+    steps = itertools.count()
+
     def advance(until):
-        if commits is None:
-            step = runs.advance_live_run(run.pk, until)
-        else:
-            with commits(execute=True):
+        with around(next(steps)) if around else contextlib.nullcontext():
+            if commits is None:
                 step = runs.advance_live_run(run.pk, until)
+            else:
+                with commits(execute=True):
+                    step = runs.advance_live_run(run.pk, until)
         if step is not None:
             for t, _delay in wakeups(run.speed, step):
                 heapq.heappush(pending, t)
@@ -136,6 +142,97 @@ def test_a_run_kept_between_steps_ends_like_one_restored_at_every_step(
     assert len(restores) == 1  # the first step; every later one reused the kept scheduler
     assert states(kept) == states(restored)
     assert per_instant_and_task(task_events(kept)) == per_instant_and_task(task_events(restored))
+
+
+class Processes:
+    """Worker processes taking a run's steps in turn, each with its own kept copy of the run
+    (live._kept is per process; here each simulated process swaps its own in and out)."""
+
+    def __init__(self, count: int) -> None:
+        self.caches = [OrderedDict() for _ in range(count)]
+
+    @contextlib.contextmanager
+    def __call__(self, n: int):
+        cache = self.caches[n % len(self.caches)]
+        live._kept.clear()
+        live._kept.update(cache)
+        try:
+            yield
+        finally:
+            cache.clear()
+            cache.update(live._kept)
+            live._kept.clear()
+
+
+def counting_rebuilds(monkeypatch) -> list:
+    rebuilds = []
+    rebuild = live.LiveRun.from_rows
+    monkeypatch.setattr(
+        live.LiveRun, "from_rows", lambda *args: rebuilds.append(args) or rebuild(*args)
+    )
+    return rebuilds
+
+
+@pytest.mark.parametrize("processes", [2, 3])
+def test_processes_taking_turns_replay_each_others_steps_instead_of_rebuilding(
+    owner, django_capture_on_commit_callbacks, monkeypatch, processes
+):
+    case = next(c for c in CASES if c["name"] == "random_0003")
+    restored = start_live(owner, case["dag"], case["scenario"])
+    drive(restored)
+    rebuilds = counting_rebuilds(monkeypatch)
+    taking_turns = start_live(owner, {**case["dag"], "dag_id": "turns"}, case["scenario"])
+    drive(taking_turns, commits=django_capture_on_commit_callbacks, around=Processes(processes))
+    # Each process rebuilds once, for its first step; after that it replays what the others
+    # wrote (Run.recent_steps) and ends exactly as a run rebuilt at every step.
+    assert len(rebuilds) == processes
+    assert states(taking_turns) == states(restored)
+    assert per_instant_and_task(task_events(taking_turns)) == per_instant_and_task(
+        task_events(restored)
+    )
+
+
+def test_a_step_record_that_does_not_match_its_replay_means_a_rebuild(
+    owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    case = next(c for c in CASES if c["name"] == "random_0003")
+    restored = start_live(owner, case["dag"], case["scenario"])
+    drive(restored)
+    rebuilds = counting_rebuilds(monkeypatch)
+    run = start_live(owner, {**case["dag"], "dag_id": "spoiled"}, case["scenario"])
+    processes = Processes(2)
+
+    @contextlib.contextmanager
+    def spoiling(n: int):
+        # Every record says something other than what its step did: no replay can match.
+        recent = Run.objects.get(pk=run.pk).recent_steps
+        Run.objects.filter(pk=run.pk).update(
+            recent_steps=[{**r, "digest": "0" * 24} for r in recent]
+        )
+        with processes(n):
+            yield
+
+    drive(run, commits=django_capture_on_commit_callbacks, around=spoiling)
+    assert len(rebuilds) > 2 * len(processes.caches)  # not only each process's first step
+    assert states(run) == states(restored)
+    assert per_instant_and_task(task_events(run)) == per_instant_and_task(task_events(restored))
+
+
+def test_a_copy_older_than_the_recent_steps_is_rebuilt(
+    owner, django_capture_on_commit_callbacks, monkeypatch
+):
+    run = start_live(owner, chain(live.RECENT_STEPS + 4), {})
+    rebuilds = counting_rebuilds(monkeypatch)
+    stale = Processes(1)
+    with django_capture_on_commit_callbacks(execute=True), stale(0):
+        runs.advance_live_run(run.pk)  # this process keeps the run at its first step
+    for t in range(1, live.RECENT_STEPS + 2):  # others play on, further than it can replay
+        with django_capture_on_commit_callbacks(execute=True), Processes(1)(0):
+            runs.advance_live_run(run.pk, float(t))
+    before = len(rebuilds)
+    with django_capture_on_commit_callbacks(execute=True), stale(0):
+        step = runs.advance_live_run(run.pk, float(live.RECENT_STEPS + 2))
+    assert len(rebuilds) == before + 1 and step is not None and not step.empty
 
 
 def test_a_late_wakeup_for_a_time_already_played_changes_nothing(owner):
