@@ -255,3 +255,35 @@ def _as_json_schema(node):
     if "enum" in out and node.get("nullable"):
         out["enum"] = [*out["enum"], None]
     return out
+
+
+def test_events_published_from_a_thread_reach_the_pubsub_layers_group_members():
+    """editor/stream.py publishes group messages itself (no event loop in the committing
+    thread); the channels_redis pub/sub layer's own subscribers must receive them."""
+    import pytest
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from editor import stream
+
+    from .services import REDIS, Unavailable, check_services
+
+    try:
+        check_services()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    host = {"address": f"{REDIS}/14"}
+    layer = RedisPubSubChannelLayer(hosts=[host])
+    publisher = stream._PubSubPublisher(layer, host, "asgi")
+    message = {"type": "run.events", "run": 7, "first": 1, "items": ['{"seq":1}']}
+
+    async def round_trip():
+        channel = await layer.new_channel("run-feed.")
+        await layer.group_add("run-test-7", channel)
+        await asyncio.sleep(0.2)  # the subscription is in place
+        await asyncio.to_thread(publisher.publish, "run-test-7", [message])
+        try:
+            return await asyncio.wait_for(layer.receive(channel), 5)
+        finally:
+            await layer.flush()
+
+    assert asyncio.run(round_trip()) == message
