@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 REPLAY_PAGE = 1000
 # Seconds of quiet after which a consumer checks the log for events it was not told about.
 CATCH_UP_S = 5.0
+# Sockets a group message is queued on before the RunFeed lets the event loop write them out
+# (daphne's sockets are written on the loop's next turn, not when a frame is sent).
+PUSHES_PER_TURN = 5
 
 
 class RunConsumer(AsyncWebsocketConsumer):
@@ -249,6 +252,7 @@ class RunFeed:
                 continue
             first, items = message["first"], message["items"]
             frame = None  # encoded once for every socket that takes the fast path
+            pushed = 0
             for consumer in list(self.watchers.get(message.get("run"), ())):
                 if consumer.follows_on(first) and len(items) <= stream.FRAME_EVENTS:
                     if frame is None:
@@ -257,6 +261,11 @@ class RunFeed:
                         await consumer.push(first, items, frame)
                     except Exception:  # that socket is going away; the others still get it
                         log.exception("run feed: sending to a websocket failed")
+                    pushed += 1
+                    if pushed % PUSHES_PER_TURN == 0:
+                        # Let the server write what is queued so far: the first sockets'
+                        # clients read their frame while the rest are still being queued.
+                        await asyncio.sleep(0)
                 else:
                     consumer.deliver(first, items)
 
