@@ -46,3 +46,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def logger_levels(items: list[str]) -> dict[str, dict[str, str]]:
+    """LOGGING "loggers" from ``name=LEVEL`` items (the LOG_LEVELS setting)."""
+    levels = {}
+    for item in items:
+        name, _, level = item.partition("=")
+        if not name.strip() or level.strip().upper() not in _LEVELS:
+            raise ImproperlyConfigured(
+                f"LOG_LEVELS item {item!r} is not logger=LEVEL (LEVEL one of {', '.join(_LEVELS)})"
+            )
+        levels[name.strip()] = {"level": level.strip().upper()}
+    return levels
+
+
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")

@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, logger_levels
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -273,4 +273,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Levels of single loggers, e.g. LOG_LEVELS=editor.stream=DEBUG (each broadcast's commit
+    # time, which scripts/bench_live.py reads).
+    "loggers": logger_levels(env_list("LOG_LEVELS")),
 }

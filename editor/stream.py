@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import threading
+import time
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -72,6 +73,10 @@ def broadcast(run_id: int, first_seq: int, items: list[str], wait: bool = True) 
     """
     if not items:
         return
+    if log.isEnabledFor(logging.DEBUG):
+        # Called as the transaction's first commit hook: this is when the events committed.
+        log.debug("run %s: events %s-%s committed at %.6f", run_id, first_seq,
+                  first_seq + len(items) - 1, time.time())  # fmt: skip
     group = group_name(run_id)
     messages = [
         {

@@ -16,8 +16,10 @@ processes, and measures
    pushed through the Redis channel layer to 50 clients: transitions per second per client.
 
 Every client must receive every event, in seq order; the script checks that and fails loudly
-otherwise. Latency runs from the event's wall_time, stamped inside the committing transaction,
-to the moment the client holds the frame, so it includes the commit. The 50 clients run in five
+otherwise. Latency runs from the commit of the event's transaction (the worker logs when each
+broadcast's transaction committed: LOG_LEVELS=editor.stream=DEBUG) to the moment the client
+holds the frame; the same figure from the event's wall_time, stamped inside the transaction
+before its rows are written, is printed beside it. The 50 clients run in five
 processes of ten; they read each frame's seqs with a regular expression and decode frames only
 after the run (part 4: never), so that what is measured is the server.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import multiprocessing
 import os
@@ -52,6 +55,9 @@ CHAINS = 50
 SEQ = re.compile(r'"seq":(\d+)')
 
 
+_dag_numbers = itertools.count(1)
+
+
 def chains_dag(tasks: int, gate_s: float, seed: int = 7) -> dict:
     """A gate task, then ``tasks - 1`` tasks in 50 parallel chains; durations from 1 to 3 s.
 
@@ -71,7 +77,7 @@ def chains_dag(tasks: int, gate_s: float, seed: int = 7) -> dict:
                       "duration_s": round(rng.uniform(1, 3), 3)})  # fmt: skip
         edges.append([last[chain], task_id])
         last[chain] = task_id
-    return {"format": "dagsim/1", "dag_id": f"bench_{tasks}_{gate_s:g}",
+    return {"format": "dagsim/1", "dag_id": f"bench_{tasks}_{gate_s:g}_{next(_dag_numbers)}",
             "tasks": nodes, "edges": edges}  # fmt: skip
 
 
@@ -84,6 +90,19 @@ def epoch(wall_time: str) -> float:
     return datetime.fromisoformat(wall_time.replace("Z", "+00:00")).timestamp()
 
 
+COMMITTED = re.compile(r"run (\d+): events (\d+)-(\d+) committed at ([\d.]+)")
+
+
+def commit_times(log_path: Path, run_id: int) -> dict[int, float]:
+    """seq -> when its transaction committed, from the worker's editor.stream debug log."""
+    times = {}
+    for match in COMMITTED.finditer(log_path.read_text()):
+        if int(match[1]) == run_id:
+            for seq in range(int(match[2]), int(match[3]) + 1):
+                times[seq] = float(match[4])
+    return times
+
+
 class Watcher:
     """One websocket client: the snapshot, then every frame, checked for seq order."""
 
@@ -92,7 +111,7 @@ class Watcher:
         self.last_seq = 0
         self.count = 0
         self.in_order = True
-        self.latencies: list[tuple[int, float]] = []  # (seq, seconds since its commit)
+        self.latencies: list[tuple[int, float, float]] = []  # (seq, arrival, wall_time)
         self.last_at = 0.0
         self.finished = False
 
@@ -123,7 +142,7 @@ class Watcher:
                 break
         for now, message in arrived:
             for e in json.loads(message)["events"]:
-                self.latencies.append((e["seq"], now - epoch(e["wall_time"])))
+                self.latencies.append((e["seq"], now, epoch(e["wall_time"])))
 
 
 async def _watch(url: str, headers: dict, origin: str, n: int, light: bool,
@@ -218,7 +237,7 @@ def bare_celery(stack, tasks: int) -> float:
 # ----------------------------------------------------------------- 2 and 3. a live run
 
 
-def live_run(stack, server, tasks: int, speed: float, watched: bool = True) -> dict:
+def live_run(stack, server, worker, tasks: int, speed: float, watched: bool = True) -> dict:
     api = stack.api(server)
     gate_s = 8 if watched else 0.5  # wall seconds for the clients to connect
     dag_pk = client.create_dag(api, chains_dag(tasks, gate_s=gate_s * speed))
@@ -236,22 +255,38 @@ def live_run(stack, server, tasks: int, speed: float, watched: bool = True) -> d
     measured = [e for e in events if e["seq"] > gate["seq"]]
     wall = epoch(measured[-1]["wall_time"]) - epoch(gate["wall_time"])
     tries = sum(1 for e in measured if e["to_state"] == "running")
-    latencies = [lat for w in watchers for seq, lat in w.latencies if seq > gate["seq"]] or [0]
-    by_seq: dict[int, list[float]] = {}
+    committed = commit_times(worker.log_path, run_id)
+    if watchers and not committed:
+        sys.exit("FAILED: the worker logged no commit times (LOG_LEVELS=editor.stream=DEBUG)")
+    since_commit: dict[int, list[float]] = {}  # seq -> each client's latency from the commit
+    since_stamp: list[float] = []
     for w in watchers:
-        for seq, lat in w.latencies:
+        for seq, arrival, wall_time in w.latencies:
             if seq > gate["seq"]:
-                by_seq.setdefault(seq, []).append(lat)
+                since_commit.setdefault(seq, []).append(arrival - committed[seq])
+                since_stamp.append(arrival - wall_time)
+    latencies = [lat for per_client in since_commit.values() for lat in per_client] or [0.0]
     return {
         "transitions_per_s": len(measured) / wall,
         "tries_per_s": tries / wall,
         "wall_s": wall,
         "p50_ms": 1000 * percentile(latencies, 50),
         "p99_ms": 1000 * percentile(latencies, 99),
-        "first_ms": 1000 * percentile([min(v) for v in by_seq.values()] or [0], 50),
-        "last_ms": 1000 * percentile([max(v) for v in by_seq.values()] or [0], 50),
-        "deliveries": len(latencies),
+        "first_ms": 1000 * percentile([min(v) for v in since_commit.values()] or [0.0], 50),
+        "last_ms": 1000 * percentile([max(v) for v in since_commit.values()] or [0.0], 50),
+        "stamped_p50_ms": 1000 * percentile(since_stamp or [0.0], 50),
+        "stamped_p99_ms": 1000 * percentile(since_stamp or [0.0], 99),
+        "deliveries": len(since_stamp),
     }
+
+
+def latency_report(run: dict) -> str:
+    return (
+        f"commit->client p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms (p50 of the first"
+        f" client {run['first_ms']:.1f} ms, of the last {run['last_ms']:.1f} ms; from the events'"
+        f" wall_time p50 {run['stamped_p50_ms']:.1f} ms, p99 {run['stamped_p99_ms']:.1f} ms;"
+        f" {run['deliveries']} deliveries in {run['wall_s']:.1f} s)"
+    )
 
 
 # ----------------------------------------------------------------- 4. streaming alone
@@ -273,7 +308,7 @@ def streaming_alone(stack, server, tasks: int) -> dict:
         f"{api.base}/api/dags/{dag_pk}/runs/", json={"mode": "instant"}, timeout=600
     ).json()
 
-    os.environ.update(stack.env)
+    os.environ.update({**stack.env, "LOG_LEVELS": ""})  # no commit-time lines here
     import django
 
     django.setup()
@@ -320,33 +355,28 @@ def streaming_alone(stack, server, tasks: int) -> dict:
 # ----------------------------------------------------------------- the report
 
 
-def live_part(stack, server, args) -> None:
+def live_part(stack, server, worker, args) -> None:
     noop = bare_celery(stack, args.noop)
     print(f"bare Celery no-op tasks: {noop:.0f} tasks/s ({args.noop} tasks)")
-    full = live_run(stack, server, args.tasks, speed=10000.0)
+    full = live_run(stack, server, worker, args.tasks, speed=10000.0)
     print(
         f"{args.tasks}-task live run at full speed, {CLIENTS} clients: "
         f"{full['transitions_per_s']:.0f} transitions/s; {full['tries_per_s']:.0f} tries "
-        f"(Celery tasks)/s = {full['tries_per_s'] / noop:.2f}x bare Celery; "
-        f"commit->client p50 {full['p50_ms']:.1f} ms, p99 {full['p99_ms']:.1f} ms "
-        f"(p50 of the first client {full['first_ms']:.1f} ms, of the last {full['last_ms']:.1f} ms;"
-        f" {full['deliveries']} deliveries in {full['wall_s']:.1f} s)"
+        f"(Celery tasks)/s = {full['tries_per_s'] / noop:.2f}x bare Celery; " + latency_report(full)
     )
-    alone = live_run(stack, server, args.tasks, speed=10000.0, watched=False)
+    alone = live_run(stack, server, worker, args.tasks, speed=10000.0, watched=False)
     print(
         f"{args.tasks}-task live run at full speed, nobody watching: "
         f"{alone['transitions_per_s']:.0f} transitions/s; {alone['tries_per_s']:.0f} tries "
         f"(Celery tasks)/s = {alone['tries_per_s'] / noop:.2f}x bare Celery"
     )
     # 50 chains x 3 transitions per 2 simulated seconds: 75 transitions per simulated second.
-    paced = live_run(stack, server, args.tasks, speed=args.paced / 75)
-    print(
-        f"{args.tasks}-task live run paced, {CLIENTS} clients: "
-        f"{paced['transitions_per_s']:.0f} transitions/s; commit->client "
-        f"p50 {paced['p50_ms']:.1f} ms, p99 {paced['p99_ms']:.1f} ms "
-        f"(p50 of the first client {paced['first_ms']:.1f} ms, of the last"
-        f" {paced['last_ms']:.1f} ms; {paced['deliveries']} deliveries in {paced['wall_s']:.1f} s)"
-    )
+    for _ in range(args.paced_runs):
+        paced = live_run(stack, server, worker, args.tasks, speed=args.paced / 75)
+        print(
+            f"{args.tasks}-task live run paced, {CLIENTS} clients: "
+            f"{paced['transitions_per_s']:.0f} transitions/s; " + latency_report(paced)
+        )
 
 
 def stream_part(stack, server, args) -> None:
@@ -366,6 +396,7 @@ def main() -> None:
     # A paced run loses a little time at every step (its next try starts when the step that
     # started it is done), so asking for 220 transitions/s gives about 200.
     parser.add_argument("--paced", type=float, default=220.0, help="transitions/s to ask for")
+    parser.add_argument("--paced-runs", type=int, default=1, help="paced runs to measure")
     parser.add_argument("--stream-tasks", type=int, default=10000)
     parser.add_argument("--noop", type=int, default=2000, help="bare Celery no-op tasks")
     parser.add_argument("--only", choices=["live", "stream"], help="run one part only")
@@ -377,6 +408,7 @@ def main() -> None:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on the loopback
+        "LOG_LEVELS": "editor.stream=DEBUG",  # commit times, for the latency figures
     }
     stack = Stack(workdir, "celery", REDIS_DB, LIVE_SWEEP_GRACE_S="10", **production)
     try:
@@ -385,13 +417,13 @@ def main() -> None:
         sys.exit(f"bench_live needs PostgreSQL and Redis: {exc}")
     try:
         server = stack.web()
-        stack.worker(concurrency=2)
+        worker = stack.worker(concurrency=2)
         print(
             f"live runs: daphne, 1 Celery worker (2 processes), Redis broker and channel layer,"
             f" PostgreSQL; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         if args.only != "stream":
-            live_part(stack, server, args)
+            live_part(stack, server, worker, args)
         if args.only != "live":
             stream_part(stack, server, args)
         print("every client received every event, in seq order")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list
+from config.env import env_bool, env_int, env_list, logger_levels
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY_ENV = {
@@ -60,6 +60,17 @@ def test_unset_variables_take_their_defaults(monkeypatch):
 def test_env_list_splits_on_commas(monkeypatch):
     monkeypatch.setenv("DAGSIM_HOSTS", " a.example , b.example,,")
     assert env_list("DAGSIM_HOSTS") == ["a.example", "b.example"]
+
+
+def test_log_levels_name_single_loggers_and_refuse_a_bad_level():
+    assert logger_levels(["editor.stream=debug", " celery = WARNING "]) == {
+        "editor.stream": {"level": "DEBUG"},
+        "celery": {"level": "WARNING"},
+    }
+    with pytest.raises(ImproperlyConfigured, match="'editor.stream=LOUD' is not logger=LEVEL"):
+        logger_levels(["editor.stream=LOUD"])
+    with pytest.raises(ImproperlyConfigured, match="is not logger=LEVEL"):
+        logger_levels(["DEBUG"])
 
 
 def test_without_debug_a_missing_secret_key_stops_the_start():
