@@ -153,6 +153,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_DB_REUSE_MAX = env_int("CELERY_DB_REUSE_MAX", 500)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# Deployments (or test stacks) sharing one broker keep their tasks apart by queue name.
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 RUN_EXECUTOR = env_str("RUN_EXECUTOR", "celery" if CELERY_BROKER_URL else "inprocess")
 if RUN_EXECUTOR not in {"celery", "inprocess"}:
     raise ImproperlyConfigured(f"RUN_EXECUTOR={RUN_EXECUTOR!r}: use 'celery' or 'inprocess'")

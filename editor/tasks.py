@@ -71,5 +71,5 @@ def _counter():
         import redis
         from django.conf import settings
 
-        _redis = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        _redis = redis.Redis.from_url(settings.REDIS_URL or settings.CELERY_BROKER_URL)
     return _redis

@@ -3,11 +3,12 @@ PostgreSQL and Redis must answer (CI has both); without them these tests skip, s
 
 import pytest
 
-from .services import Stack, Unavailable, check_services
+from .services import RABBITMQ, Stack, Unavailable, check_rabbitmq, check_services
 
 # Redis database numbers of these tests' own (scripts/test.sh uses 15, the benchmark 13).
 INPROCESS_REDIS_DB = 11
 CELERY_REDIS_DB = 12
+RABBITMQ_REDIS_DB = 10  # the channel layer of the RabbitMQ stack
 
 
 def _services_or_skip():
@@ -44,4 +45,21 @@ def default_stack(tmp_path_factory):
     runs and streams them through the in-memory channel layer."""
     with Stack(tmp_path_factory.mktemp("default"), "inprocess", None) as stack:
         stack.server = stack.web()
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_stack(tmp_path_factory):
+    """The Procfile's setup with RabbitMQ as the Celery broker (Redis still carries the channel
+    layer and the cache)."""
+    _services_or_skip()
+    try:
+        check_rabbitmq()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    with Stack(
+        tmp_path_factory.mktemp("rabbitmq"), "celery", RABBITMQ_REDIS_DB, broker=RABBITMQ
+    ) as stack:
+        stack.server = stack.web()
+        stack.celery = stack.worker()
         yield stack

@@ -35,6 +35,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+RABBITMQ = os.environ.get("LIVE_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def check_rabbitmq() -> None:
+    from kombu import Connection
+
+    try:
+        with Connection(RABBITMQ, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as exc:
+        raise Unavailable(f"RabbitMQ is not reachable at {RABBITMQ}: {exc}") from exc
+
+
 def check_services() -> None:
     import psycopg
     import redis
@@ -147,8 +160,17 @@ class Worker(Process):
 class Stack:
     """One database, one Redis database number, and the processes started against them."""
 
-    def __init__(self, workdir: Path, executor: str, redis_db: int | None, **settings: str) -> None:
-        """``redis_db`` None: no Redis at all, on SQLite, as the README's run command does."""
+    def __init__(
+        self,
+        workdir: Path,
+        executor: str,
+        redis_db: int | None,
+        broker: str | None = None,
+        **settings: str,
+    ) -> None:
+        """``redis_db`` None: no Redis at all, on SQLite, as the README's run command does.
+        ``broker``: a Celery broker other than that Redis database (RabbitMQ), with a queue of
+        this stack's own that is deleted on close."""
         self.workdir = workdir
         self.executor = executor
         self.postgres = redis_db is not None
@@ -176,6 +198,10 @@ class Stack:
             self.env.pop(name, None)
         if self.redis_url:
             self.env["REDIS_URL"] = self.redis_url
+        self.broker = broker
+        if broker:
+            self.env["CELERY_BROKER_URL"] = broker
+            self.env["CELERY_QUEUE"] = self.db_name
         self.processes: list[Process] = []
         self.tokens: dict[str, str] = {}
 
@@ -211,6 +237,11 @@ class Stack:
             with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
             redis.Redis.from_url(self.redis_url).flushdb()
+        if self.broker:
+            from kombu import Connection
+
+            with Connection(self.broker, connect_timeout=5) as conn:
+                conn.default_channel.queue_delete(self.db_name)
 
     def _manage(self, *args: str) -> str:
         done = subprocess.run(
