@@ -13,6 +13,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.memory import freeze_startup_objects  # noqa: E402
 from editor.executors import serve  # noqa: E402
 from editor.routing import websocket_urlpatterns  # noqa: E402
 
@@ -29,3 +30,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything the server keeps is built: keep it out of the garbage collector's full passes.
+freeze_startup_objects()

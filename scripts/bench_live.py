@@ -116,9 +116,11 @@ class Watcher:
         self.finished = False
 
     async def follow(self, socket, until_seq: int | None) -> None:
-        # Frames are stamped on arrival and decoded after the run: decoding one socket's frame
-        # would otherwise be counted in the latency of the next socket read by this process.
-        arrived: list[tuple[float, str]] = []
+        # Frames are stamped on arrival and decoded (decode()) once every socket of this
+        # process is done: decoding one socket's frames would otherwise be counted in the
+        # latency of the other sockets read by this process.
+        self.arrived: list[tuple[float, str]] = []
+        arrived = self.arrived
         async for message in socket:
             now = time.time()
             if message.startswith('{"type":"snapshot"'):
@@ -140,9 +142,12 @@ class Watcher:
             self.last_at = now
             if self.finished or (until_seq is not None and self.last_seq >= until_seq):
                 break
-        for now, message in arrived:
+
+    def decode(self) -> None:
+        for now, message in self.arrived:
             for e in json.loads(message)["events"]:
                 self.latencies.append((e["seq"], now, epoch(e["wall_time"])))
+        self.arrived = []
 
 
 async def _watch(url: str, headers: dict, origin: str, n: int, light: bool,
@@ -161,6 +166,8 @@ async def _watch(url: str, headers: dict, origin: str, n: int, light: bool,
     finally:
         for socket in sockets:
             await socket.close()
+    for w in watchers:
+        w.decode()
     return watchers
 
 
