@@ -305,6 +305,10 @@ def _owns(user, run_id: int) -> bool:
     return user.is_authenticated and runs_of(user).filter(pk=run_id).exists()
 
 
+_RUN_DOCUMENTS = ("document", "result", "recent_steps", "dag__document", "dag__layout",
+                  "dag__scenarios")  # fmt: skip
+
+
 @database_sync_to_async
 def _snapshot(run_id: int) -> tuple[str, int]:
     """The snapshot frame and its last seq, read from one consistent view of the database."""
@@ -314,7 +318,8 @@ def _snapshot(run_id: int) -> tuple[str, int]:
             # between the two reads would otherwise be half in the snapshot, half not.
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        run = Run.objects.select_related("dag").get(pk=run_id)
+        # Not the documents: fifty watchers connecting at once would each read them for nothing.
+        run = Run.objects.select_related("dag").defer(*_RUN_DOCUMENTS).get(pk=run_id)
         instances = TaskInstanceSerializer(run.task_instances.all(), many=True).data
         frame = {
             "type": "snapshot",
