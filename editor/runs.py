@@ -8,6 +8,7 @@ seq numbers per run never skip or repeat.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +29,8 @@ from .models import (
     TaskInstance,
     TaskState,
 )
+
+log = logging.getLogger(__name__)
 
 
 def start_run(
@@ -383,6 +386,8 @@ def advance_live_run(
             step.run_key = live.run_key(run)
             if not step.empty:
                 _write_step(run, step, until, clock)
+            if step.final_state is not None:
+                _record_live_result_safely(run_id)  # with the run's end, in its transaction
             seq, speed = run.last_seq, run.speed
             transaction.on_commit(lambda: live.keep(run, seq, state))
             transaction.on_commit(lambda: live.mark_played(step.run_key, step.played_to))
@@ -394,6 +399,34 @@ def advance_live_run(
         live.forget(run_id)
         raise
     return step
+
+
+def record_live_result(run_id: int) -> bool:
+    """Give a live run that played to its end the trace an instant run has (timeline, reasons,
+    critical path). A live run plays exactly the instants ``engine.simulate`` plays, so its trace
+    is the simulation's; it is stored only if the run's final task states and state agree with
+    it (a cancelled or stalled run keeps none). Returns whether it was stored."""
+    run = Run.objects.filter(pk=run_id, mode=RunMode.LIVE, result__isnull=True).first()
+    if run is None or run.state not in {RunState.SUCCESS, RunState.FAILED}:
+        return False
+    dag = convert.engine_dag(run.document)
+    result = engine.simulate(dag, convert.engine_scenario(dag, run.scenario)).to_dict()
+    played = dict(run.task_instances.values_list("task_id", "state"))
+    if played != result["states"] or result["run_state"] != run.state:
+        log.warning("live run %s ended unlike its simulation; no trace stored", run_id)
+        return False
+    return bool(
+        Run.objects.filter(pk=run_id, state=run.state, result__isnull=True).update(result=result)
+    )
+
+
+def _record_live_result_safely(run_id: int) -> None:
+    # A trace that cannot be stored must not undo the step that ended the run: a savepoint.
+    try:
+        with transaction.atomic():
+            record_live_result(run_id)
+    except Exception:
+        log.exception("live run %s: could not store its trace", run_id)
 
 
 def _clock(run: Run, state: live.LiveRun) -> float | None:

@@ -235,6 +235,38 @@ def test_a_copy_older_than_the_recent_steps_is_rebuilt(
     assert len(rebuilds) == before + 1 and step is not None and not step.empty
 
 
+def test_a_live_run_played_to_its_end_keeps_the_instant_runs_trace(
+    owner, django_capture_on_commit_callbacks
+):
+    case = next(c for c in CASES if c["name"] == "random_0003")
+    run = start_live(owner, case["dag"], case["scenario"])
+    drive(run, commits=django_capture_on_commit_callbacks)
+    run.refresh_from_db()
+    assert run.state in {"success", "failed"}
+    assert run.result == instant(case["dag"], case["scenario"]).to_dict()
+    assert run.result["states"] == states(run)
+
+
+def test_a_cancelled_live_run_keeps_no_trace(owner, django_capture_on_commit_callbacks):
+    run = start_live(owner, chain(3), {})
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.advance_live_run(run.pk)
+        runs.cancel_run(run)
+    run.refresh_from_db()
+    assert run.state == "cancelled" and run.result is None
+    assert runs.record_live_result(run.pk) is False
+
+
+def test_a_live_run_that_ended_unlike_its_simulation_keeps_no_trace(owner):
+    run = start_live(owner, chain(2), {})
+    drive(run)
+    assert Run.objects.get(pk=run.pk).result is not None  # stored with the run's last step
+    Run.objects.filter(pk=run.pk).update(result=None)
+    TaskInstance.objects.filter(run=run, task_id="t1").update(state="failed")  # behind its back
+    assert runs.record_live_result(run.pk) is False
+    assert Run.objects.get(pk=run.pk).result is None
+
+
 def test_a_late_wakeup_for_a_time_already_played_changes_nothing(owner):
     run = start_live(owner, chain(3), {})
     runs.advance_live_run(run.pk)

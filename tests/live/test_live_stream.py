@@ -56,6 +56,9 @@ def test_the_owner_gets_a_snapshot_then_every_event_in_order(inprocess_stack):
             assert states[event["task_id"]] == event["from_state"]
             states[event["task_id"]] = event["to_state"]
     assert states == client.task_states(api, run_id)
+    # Once it has ended, the run has the trace an instant run has (timeline, reasons).
+    result = client.run_state(api, run_id)["result"]
+    assert result is not None and result["states"] == states
 
 
 def test_events_are_small_and_typed(inprocess_stack):
