@@ -60,6 +60,14 @@ def start_busy_runs(stack, suffix: str) -> dict[int, dict]:
     return started
 
 
+def start_one_run(stack, dag_id: str, wall_s: float) -> tuple[dict, int]:
+    """A live run of one busy conformance case, paced to take about ``wall_s`` seconds."""
+    case = next(c for c in CASES if c["name"] == "random_0003")
+    api = stack.api(stack.server)
+    dag_pk = client.create_dag(api, {**as_own_dag(case), "dag_id": dag_id})
+    return case, client.start_live(api, dag_pk, case["scenario"], makespan(case) / wall_s)
+
+
 def check_runs(stack, started: dict[int, dict]) -> None:
     """Correct final states, each transition once, seqs 1..N, for every run."""
     api = stack.api(stack.server)
@@ -139,10 +147,8 @@ def test_killing_the_worker_again_and_again_loses_and_repeats_nothing(celery_sta
 def test_restarting_a_web_server_mid_run_loses_no_event_for_a_reconnecting_client(celery_stack):
     stack = celery_stack
     other = stack.web()  # a second server that stays up: its client never drops
-    case = next(c for c in CASES if c["name"] == "random_0003")
     api = stack.api(stack.server)
-    dag_pk = client.create_dag(api, {**as_own_dag(case), "dag_id": "restart_web"})
-    run_id = client.start_live(api, dag_pk, case["scenario"], makespan(case) / 8.0)
+    case, run_id = start_one_run(stack, "restart_web", wall_s=8.0)
 
     async def dropping_client() -> list[dict]:
         watcher = client.Watcher()
@@ -166,10 +172,8 @@ def test_restarting_a_web_server_mid_run_loses_no_event_for_a_reconnecting_clien
 
 def test_the_in_process_executor_resumes_runs_after_a_restart(inprocess_stack):
     stack = inprocess_stack
-    case = next(c for c in CASES if c["name"] == "random_0003")
     api = stack.api(stack.server)
-    dag_pk = client.create_dag(api, {**as_own_dag(case), "dag_id": "restart_inprocess"})
-    run_id = client.start_live(api, dag_pk, case["scenario"], makespan(case) / 8.0)
+    case, run_id = start_one_run(stack, "restart_inprocess", wall_s=8.0)
 
     async def follow_through_restart() -> client.Watcher:
         watcher = client.Watcher()
@@ -211,10 +215,8 @@ def test_events_the_channel_layer_drops_are_refilled_from_the_log(celery_stack):
     import redis
 
     stack = celery_stack
-    case = next(c for c in CASES if c["name"] == "random_0003")
     api = stack.api(stack.server)
-    dag_pk = client.create_dag(api, {**as_own_dag(case), "dag_id": "dropped_notifications"})
-    run_id = client.start_live(api, dag_pk, case["scenario"], makespan(case) / 6.0)
+    case, run_id = start_one_run(stack, "dropped_notifications", wall_s=6.0)
     admin = redis.Redis.from_url(stack.redis_url)
     cuts = 0
 
