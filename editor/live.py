@@ -2,9 +2,10 @@
 
 A live run's state is owned by the database (its TaskInstance rows). A step rebuilds the
 engine's RunScheduler from those rows (``RunScheduler.restore``), or reuses the one this process
-kept after its last step if the run's ``last_seq`` shows nothing changed since, then plays the
-run forward exactly as ``engine.simulate`` does, up to the simulated time the caller names
-(a try's end, a retry falling due): tries ending at one instant are applied together in task_id
+kept after its last step (replaying the steps other processes wrote since, ``Run.recent_steps``),
+then plays the run forward exactly as ``engine.simulate`` does, up to the simulated time the
+caller names (a try's end, a retry falling due; a late step also plays what the wall clock has
+reached since): tries ending at one instant are applied together in task_id
 order, then the scheduler passes, then the tries that slots allow start. Because the step is the
 same discrete-event loop as the instant simulation, a live run ends in the same states however
 late or out of order its wake-ups arrive; wall-clock time only paces it.

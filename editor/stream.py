@@ -124,11 +124,11 @@ class _Sender:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.unsent = threading.local()  # this thread's broadcasts not waited for yet
+        self.publisher = _pubsub_publisher()  # None: send through an event loop
 
     def submit(self, group: str, messages: list[dict[str, Any]], wait: bool = True) -> None:
-        publisher = _publisher()
-        if publisher is not None:
-            publisher.publish(group, messages)
+        if self.publisher is not None:
+            self.publisher.publish(group, messages)
             return
         with self.lock:
             loop = self._loop()
@@ -199,30 +199,22 @@ class _PubSubPublisher:
             log.exception("could not broadcast run events to %s", group)
 
 
-_publishers: dict[int, _PubSubPublisher | None] = {}
+def _pubsub_publisher() -> _PubSubPublisher | None:
+    """A synchronous publisher, if the channel layer is the pub/sub one on a single Redis
+    (several hosts would need the layer's sharding; they take the loop path)."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
 
-
-def _publisher() -> _PubSubPublisher | None:
-    """This process's synchronous publisher, if the channel layer is the pub/sub one on a
-    single Redis (several hosts would need the layer's sharding; they take the loop path)."""
-    pid = os.getpid()
-    if pid not in _publishers:
-        from channels_redis.pubsub import RedisPubSubChannelLayer
-
-        layer = get_channel_layer()
-        config = settings.CHANNEL_LAYERS.get("default", {}).get("CONFIG", {})
-        hosts = config.get("hosts") or []
-        publisher = None
-        if (
-            isinstance(layer, RedisPubSubChannelLayer)
-            and len(hosts) == 1
-            and isinstance(hosts[0], dict)
-            and "address" in hosts[0]
-        ):
-            publisher = _PubSubPublisher(layer, hosts[0], config.get("prefix", "asgi"))
-        _publishers.clear()
-        _publishers[pid] = publisher
-    return _publishers[pid]
+    layer = get_channel_layer()
+    config = settings.CHANNEL_LAYERS.get("default", {}).get("CONFIG", {})
+    hosts = config.get("hosts") or []
+    if (
+        isinstance(layer, RedisPubSubChannelLayer)
+        and len(hosts) == 1
+        and isinstance(hosts[0], dict)
+        and "address" in hosts[0]
+    ):
+        return _PubSubPublisher(layer, hosts[0], config.get("prefix", "asgi"))
+    return None
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
