@@ -144,29 +144,31 @@ def test_killing_the_worker_again_and_again_loses_and_repeats_nothing(celery_sta
     assert set(watchers.result) == set(watchers.run_ids)
 
 
+async def follow_through_restart(stack, run_id: int) -> client.Watcher:
+    """A client that follows the run for ten events, sees its server killed and restarted, and
+    reconnects with its last seq until the run ends."""
+    watcher = client.Watcher()
+    async with client.connect(stack, stack.server, run_id, after=0) as socket:
+        await asyncio.wait_for(watcher.follow(socket, max_events=10), 60)
+    await asyncio.to_thread(stack.server.restart, signal.SIGKILL)
+    async with client.connect(stack, stack.server, run_id, after=watcher.last_seq) as socket:
+        await asyncio.wait_for(watcher.follow(socket), 120)
+    return watcher
+
+
 def test_restarting_a_web_server_mid_run_loses_no_event_for_a_reconnecting_client(celery_stack):
     stack = celery_stack
     other = stack.web()  # a second server that stays up: its client never drops
     api = stack.api(stack.server)
     case, run_id = start_one_run(stack, "restart_web", wall_s=8.0)
 
-    async def dropping_client() -> list[dict]:
-        watcher = client.Watcher()
-        async with client.connect(stack, stack.server, run_id, after=0) as socket:
-            await asyncio.wait_for(watcher.follow(socket, max_events=10), 60)
-        # The server is killed mid-run and comes back; the client retries until it answers.
-        await asyncio.to_thread(stack.server.restart, signal.SIGKILL)
-        async with client.connect(stack, stack.server, run_id, after=watcher.last_seq) as socket:
-            await asyncio.wait_for(watcher.follow(socket), 120)
-        return watcher.events
-
     async def both():
         steady = client.watch(stack, other, run_id, after=0, timeout=120)
-        return await asyncio.gather(steady, dropping_client())
+        return await asyncio.gather(steady, follow_through_restart(stack, run_id))
 
     steady, dropped = asyncio.run(both())
     logged = client.logged_events(stack.api(stack.server), run_id)
-    assert dropped == steady.events == logged
+    assert dropped.events == steady.events == logged
     assert final_states(client.task_states(api, run_id)) == instant_states(case)
 
 
@@ -175,17 +177,8 @@ def test_the_in_process_executor_resumes_runs_after_a_restart(inprocess_stack):
     api = stack.api(stack.server)
     case, run_id = start_one_run(stack, "restart_inprocess", wall_s=8.0)
 
-    async def follow_through_restart() -> client.Watcher:
-        watcher = client.Watcher()
-        async with client.connect(stack, stack.server, run_id, after=0) as socket:
-            await asyncio.wait_for(watcher.follow(socket, max_events=10), 60)
-        # The server dies with the run's timers; after it restarts it must drive it again.
-        await asyncio.to_thread(stack.server.restart, signal.SIGKILL)
-        async with client.connect(stack, stack.server, run_id, after=watcher.last_seq) as socket:
-            await asyncio.wait_for(watcher.follow(socket), 120)
-        return watcher
-
-    watcher = asyncio.run(follow_through_restart())
+    # The server dies with the run's timers; after it restarts it must drive it again.
+    watcher = asyncio.run(follow_through_restart(stack, run_id))
     api = stack.api(stack.server)
     assert watcher.events == client.logged_events(api, run_id)
     assert final_states(client.task_states(api, run_id)) == instant_states(case)
